@@ -1,0 +1,99 @@
+"""Cross-cutting request rules: session limits, MFA for staff, response headers."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from schoolwell import permissions
+
+Middleware = Callable[[HttpRequest], HttpResponse]
+
+SIGNED_IN_AT = "schoolwell_signed_in_at"
+# Paths a staff member without MFA may still reach: to set MFA up, sign out, switch language.
+MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# The Wagtail and Django admins ship inline scripts and styles of their own.
+ADMIN_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'self'"
+)
+ADMIN_PREFIXES = ("/cms/", "/admin/")
+LOGOUT_PATH = "/accounts/logout/"
+
+
+def session_limits(get_response: Middleware) -> Middleware:
+    """Idle expiry is SESSION_COOKIE_AGE renewed on every request; this adds the absolute
+    limit: a session ends SESSION_ABSOLUTE_LIMIT after sign-in, however active."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            now = time.time()
+            if signed_in_at is None:
+                request.session[SIGNED_IN_AT] = now
+            elif now - signed_in_at > settings.SESSION_ABSOLUTE_LIMIT.total_seconds():
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+        return get_response(request)
+
+    return middleware
+
+
+def require_mfa_for_staff(get_response: Middleware) -> Middleware:
+    """Staff without TOTP set up can reach nothing but the MFA set-up pages."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(MFA_SETUP_PREFIXES)
+            and permissions.requires_mfa(user)
+            and not is_mfa_enabled(user)
+        ):
+            return redirect("mfa_activate_totp")
+        return get_response(request)
+
+    return middleware
+
+
+def security_headers(get_response: Middleware) -> Middleware:
+    """CSP with no external sources everywhere, and no-store on anything a signed-in person
+    sees (student data must not sit in a shared computer's cache)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        admin = request.path.startswith(ADMIN_PREFIXES)
+        response.setdefault(
+            "Content-Security-Policy", ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY
+        )
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.method == "POST" and request.path == LOGOUT_PATH and response.status_code < 400:
+            response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        if not request.path.startswith(settings.STATIC_URL):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                response["Cache-Control"] = "no-store"
+        return response
+
+    return middleware

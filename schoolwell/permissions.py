@@ -1,0 +1,183 @@
+"""THE access module. Every decision about who may see or do what is made here, by role,
+school and (later) confidentiality level; views, consumers and selectors ask, never decide.
+
+- predicates answer "may this user use this kind of page at all?" (a no is a 403);
+- scoped querysets return only the rows in the user's scope;
+- accessors fetch one object for this user and raise Http404 outside their scope, so "not
+  found" and "not yours" look the same and ids cannot be probed.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from schoolwell.models import Membership, Role, School, Student
+
+if TYPE_CHECKING:
+    from schoolwell.models import User
+
+STAFF_ROLES = frozenset(Role) - {Role.STUDENT}
+TEAM_ROLES = frozenset({Role.SUPPORT, Role.SAFEGUARDING_LEAD})
+CONCERN_ROLES = frozenset({Role.TEACHER, Role.SUPPORT, Role.SAFEGUARDING_LEAD})
+ROSTER_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
+TRENDS_ROLES = frozenset({Role.DISTRICT_ANALYST, Role.DISTRICT_ADMIN, Role.SAFEGUARDING_LEAD})
+
+
+# --- who the user is ------------------------------------------------------------------------
+
+
+def memberships(user: "User") -> list[Membership]:
+    """The user's active memberships, read once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_schoolwell_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, active=True).select_related("school", "district")
+        )
+        user._schoolwell_memberships = cached
+    return cached
+
+
+def roles(user: "User") -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def has_role(user: "User", allowed: Iterable[str]) -> bool:
+    return bool(roles(user) & set(allowed))
+
+
+def is_staff_member(user: "User") -> bool:
+    """Staff are everyone who is not only a student, plus Django/Wagtail admin users."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or user.is_superuser or has_role(user, STAFF_ROLES)
+
+
+def requires_mfa(user: "User") -> bool:
+    return is_staff_member(user)
+
+
+def school_ids(user: "User", allowed: Iterable[str]) -> set[int]:
+    """Schools where the user holds one of the allowed roles; district roles cover every
+    school of their district."""
+    allowed = set(allowed)
+    ids: set[int] = set()
+    district_ids = set()
+    for m in memberships(user):
+        if m.role not in allowed:
+            continue
+        if m.school_id:
+            ids.add(m.school_id)
+        elif m.district_id:
+            district_ids.add(m.district_id)
+    if district_ids:
+        ids |= set(School.objects.filter(district_id__in=district_ids).values_list("id", flat=True))
+    return ids
+
+
+# --- predicates (route level) ---------------------------------------------------------------
+
+
+def is_student(user: "User") -> bool:
+    return has_role(user, {Role.STUDENT})
+
+
+def can_log_concern(user: "User") -> bool:
+    return has_role(user, CONCERN_ROLES)
+
+
+def can_use_queue(user: "User") -> bool:
+    return has_role(user, TEAM_ROLES)
+
+
+def can_import_roster(user: "User") -> bool:
+    return user.is_superuser or has_role(user, ROSTER_ROLES)
+
+
+def can_view_trends(user: "User") -> bool:
+    return has_role(user, TRENDS_ROLES)
+
+
+def can_use_partner_portal(user: "User") -> bool:
+    return has_role(user, {Role.PARTNER})
+
+
+def home_for(user: "User") -> str | None:
+    """The URL name where this person works, or None to show the role-aware home page.
+    Each app adds its destination here as it lands (teacher, student, district, partner)."""
+    r = roles(user)
+    if r & TEAM_ROLES:
+        return "support_team:queue"
+    if r & ROSTER_ROLES and not r - ROSTER_ROLES:
+        return "roster_import"
+    return None
+
+
+def require(predicate: Callable[["User"], bool]) -> Callable:
+    """View decorator: sign-in first, then the predicate; a no is 403 (the page exists, it is
+    just not for this role). Objects are then fetched through the accessors below."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# --- scoped querysets -----------------------------------------------------------------------
+
+
+def schools_for(user: "User", allowed: Iterable[str] = frozenset(Role)) -> QuerySet[School]:
+    return School.objects.filter(id__in=school_ids(user, allowed))
+
+
+def students_for(user: "User", allowed: Iterable[str] = TEAM_ROLES) -> QuerySet[Student]:
+    """Students currently enrolled at a school where the user holds an allowed role."""
+    ids = school_ids(user, allowed)
+    return Student.objects.filter(
+        enrollments__school_id__in=ids, enrollments__end_date__isnull=True
+    ).distinct()
+
+
+def intakes_for(user: "User") -> QuerySet:
+    Intake = apps.get_model("support_team", "Intake")
+    return Intake.objects.filter(school_id__in=school_ids(user, TEAM_ROLES))
+
+
+def roster_imports_for(user: "User") -> QuerySet:
+    RosterImport = apps.get_model("schoolwell", "RosterImport")
+    if user.is_superuser:
+        return RosterImport.objects.all()
+    if not has_role(user, ROSTER_ROLES):
+        return RosterImport.objects.none()
+    return RosterImport.objects.filter(Q(started_by=user))
+
+
+# --- accessors (404 outside scope) ----------------------------------------------------------
+
+
+def get_for_user_or_404(queryset: QuerySet, **lookup: Any) -> Model:
+    return get_object_or_404(queryset, **lookup)
+
+
+def get_student_or_404(user: "User", pk: int) -> Student:
+    return get_for_user_or_404(students_for(user), pk=pk)
+
+
+def get_intake_or_404(user: "User", pk: int):
+    return get_for_user_or_404(intakes_for(user).select_related("student", "school"), pk=pk)

@@ -1,0 +1,37 @@
+"""The only way anything is pushed to sockets. Events leave after the transaction commits and
+carry ids and a version, never narrative. The channel layer is at-most-once and may be down:
+a failed send is logged and swallowed, because the database is the source of truth and every
+queue screen re-fetches over HTTP when it sees a gap."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_EVENT_KEYS = frozenset({"type", "version", "intake", "school", "action"})
+
+
+def queue_group(school_id: int) -> str:
+    return f"school.{school_id}.queue"
+
+
+def send_now(group: str, event: dict) -> bool:
+    unexpected = set(event) - ALLOWED_EVENT_KEYS
+    if unexpected:
+        raise ValueError(f"socket events carry ids only; unexpected keys {sorted(unexpected)}")
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:  # the live layer being down must never lose a submission
+        logger.warning("channel layer unavailable; %s not sent to %s", event.get("type"), group)
+        return False
+    return True
+
+
+def broadcast_on_commit(group: str, event: dict) -> None:
+    transaction.on_commit(lambda: send_now(group, event))

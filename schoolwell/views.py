@@ -1,0 +1,85 @@
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from schoolwell import permissions
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person where they work; people with nowhere yet see their roles."""
+    destination = permissions.home_for(request.user)
+    if destination:
+        return redirect(destination)
+    return render(
+        request,
+        "schoolwell/home.html",
+        {"memberships": permissions.memberships(request.user)},
+    )
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_cache() -> str:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", 5)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return what was stored")
+    cache.delete(key)
+    return "ok"
+
+
+def _check_channel_layer() -> str:
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.send)(channel, {"type": "healthz.ping"})
+    message = async_to_sync(layer.receive)(channel)
+    if message.get("type") != "healthz.ping":
+        raise RuntimeError("channel layer returned something else")
+    return "ok"
+
+
+def _check_tasks() -> str:
+    from django_tasks import default_task_backend
+
+    return type(default_task_backend).__name__
+
+
+HEALTH_CHECKS = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "channel_layer": _check_channel_layer,
+    "tasks": _check_tasks,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For operators and load balancers: 200 when every dependency answers, 503 otherwise.
+    Error text names the failing part, never a connection string."""
+    report = {}
+    healthy = True
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            report[name] = check()
+        except Exception as exc:
+            healthy = False
+            report[name] = f"error: {type(exc).__name__}"
+    report["status"] = "ok" if healthy else "degraded"
+    return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"indent": 1})
+
+

@@ -1,0 +1,68 @@
+"""The hub: every piece of work about a student enters here as an Intake."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Intake(models.Model):
+    """One item in a school's queue: a concern, a self-report request, an incoming transfer
+    packet or a team member's own note."""
+
+    class Source(models.TextChoices):
+        CONCERN = "concern", _("Teacher concern")
+        SELF_REPORT = "self_report", _("Student request")
+        TRANSFER = "transfer", _("Transfer packet")
+        STAFF_NOTE = "staff_note", _("Team member note")
+
+    class Urgency(models.IntegerChoices):
+        # Stored as a rank so the queue sorts urgent first in SQL.
+        URGENT = 0, _("Urgent")
+        HIGH = 1, _("High")
+        NORMAL = 2, _("Normal")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CLAIMED = "claimed", _("Claimed")
+        TRIAGED = "triaged", _("Triaged")
+        CLOSED = "closed", _("Closed")
+
+    school = models.ForeignKey("schoolwell.School", on_delete=models.PROTECT, related_name="intakes")
+    student = models.ForeignKey(
+        "schoolwell.Student", on_delete=models.PROTECT, related_name="intakes"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_id = models.CharField(
+        max_length=40, blank=True, help_text=_("Id of the record this came from, in its app")
+    )
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    summary = models.CharField(
+        max_length=200, help_text=_("One line for the queue; the detail stays in its record")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(db_index=True)
+    target_at = models.DateTimeField()
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["urgency", "target_at"]
+        indexes = [models.Index(fields=["school", "status", "urgency", "target_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="intake_one_per_source_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} #{self.pk}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from support_team import views
+
+app_name = "support_team"
+
+urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+]
