@@ -1,0 +1,95 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from schoolwell.models import (
+    AccessLog,
+    Disclosure,
+    District,
+    Enrollment,
+    Guardian,
+    Membership,
+    RosterImport,
+    School,
+    Student,
+    User,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["school"]
+
+
+@admin.register(User)
+class SchoolWellUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    inlines = [MembershipInline]
+    search_fields = ["email", "first_name", "last_name"]
+
+
+@admin.register(District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "retention_years", "suppression_threshold"]
+
+
+@admin.register(School)
+class SchoolAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "district", "level"]
+    list_filter = ["district", "level"]
+    search_fields = ["name", "identifier"]
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = Enrollment
+    extra = 0
+
+
+@admin.register(Student)
+class StudentAdmin(SimpleHistoryAdmin):
+    list_display = ["legal_last_name", "legal_first_name", "sis_id", "grade"]
+    search_fields = ["legal_last_name", "legal_first_name", "sis_id"]
+    list_filter = ["grade", "district"]
+    inlines = [EnrollmentInline]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Guardian)
+class GuardianAdmin(SimpleHistoryAdmin):
+    list_display = ["last_name", "first_name", "do_not_contact"]
+    search_fields = ["last_name", "first_name"]
+    raw_id_fields = ["students"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "discipline", "school", "district", "active"]
+    list_filter = ["role", "discipline", "active"]
+    raw_id_fields = ["user"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdmin):
+    list_display = ["at", "recipient", "basis", "made_by"]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "source_name", "status", "started_by"]

@@ -1,0 +1,82 @@
+"""Shared fixtures: the access trio (teacher at A, team member at A, team member at B) and
+the rule for tests that need a real server.
+
+Tests marked postgres, redis or browser run against the real thing. Locally they skip with a
+message saying what is missing; in a run that lists the marker in SCHOOLWELL_REQUIRE (CI sets
+it), a missing server is a failure, never a silent skip.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from schoolwell.models import Discipline, Role
+from tests.factories import SchoolFactory, enrolled_student, member
+
+REQUIRED = {m.strip() for m in os.environ.get("SCHOOLWELL_REQUIRE", "").split(",") if m.strip()}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _missing(marker: str) -> str | None:
+    if marker == "postgres" and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/schoolwell"
+    if marker == "redis" and "redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
+        return "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0"
+    if marker == "browser":
+        if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+            return f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            return "needs Playwright for Python (pip install -e .[dev])"
+    return None
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing(marker)
+        if reason is None:
+            continue
+        if marker in REQUIRED:
+            pytest.fail(f"{marker} is required in this run (SCHOOLWELL_REQUIRE) but {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def school_a(db):
+    return SchoolFactory(name="School A")
+
+
+@pytest.fixture
+def school_b(db):
+    return SchoolFactory(name="School B")
+
+
+@pytest.fixture
+def teacher_a(school_a):
+    return member(Role.TEACHER, school=school_a)
+
+
+@pytest.fixture
+def team_a(school_a):
+    return member(Role.SUPPORT, school=school_a, discipline=Discipline.SOCIAL_WORKER)
+
+
+@pytest.fixture
+def team_b(school_b):
+    return member(Role.SUPPORT, school=school_b, discipline=Discipline.COUNSELOR)
+
+
+@pytest.fixture
+def student_a(school_a):
+    return enrolled_student(school_a)
+
+
+@pytest.fixture
+def student_b(school_b):
+    return enrolled_student(school_b)

@@ -1,0 +1,184 @@
+"""Deny by default, proved: every URL pattern and websocket route against every role.
+
+Each of the project's own routes must have an entry in ROUTES; third-party route groups
+(allauth, the Django admin, Wagtail) are covered by the prefix they are mounted at. A new
+route with no expectation fails test_every_route_has_an_expectation.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from schoolwell.models import Discipline, RosterImport, Role
+from schoolwell.routing import websocket_urlpatterns
+from tests.factories import SchoolFactory, member
+
+ROLES = (
+    "anonymous",
+    "student",
+    "teacher",
+    "social_worker",
+    "counselor",
+    "psychologist",
+    "nurse",
+    "team_administrator",
+    "safeguarding_lead",
+    "school_admin",
+    "partner",
+    "district_analyst",
+    "district_admin",
+)
+TEAM = {"social_worker", "counselor", "psychologist", "nurse", "team_administrator", "safeguarding_lead"}
+ROSTER = {"school_admin", "district_admin"}
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def make_user(role: str, school, *, mfa: bool = True):
+    disciplines = {
+        "social_worker": Discipline.SOCIAL_WORKER,
+        "counselor": Discipline.COUNSELOR,
+        "psychologist": Discipline.PSYCHOLOGIST,
+        "nurse": Discipline.NURSE,
+        "team_administrator": Discipline.ADMINISTRATOR,
+    }
+    if role == "anonymous":
+        return None
+    if role in disciplines:
+        return member(Role.SUPPORT, school=school, discipline=disciplines[role], mfa=mfa)
+    return member(role, school=school, mfa=mfa)
+
+
+def expect(allowed: set[str], *, ok: int = 200, other: int = 403) -> dict[str, object]:
+    return {role: LOGIN if role == "anonymous" else (ok if role in allowed else other) for role in ROLES}
+
+
+def home_expectation() -> dict[str, object]:
+    result = expect(set(ROLES) - {"anonymous"})
+    for role in TEAM | ROSTER:
+        result[role] = 302
+    return result
+
+
+# name -> (how to build the URL for this user's own school, expected status per role)
+ROUTES = {
+    "home": (lambda ctx: reverse("home"), home_expectation()),
+    "healthz": (lambda ctx: reverse("healthz"), dict.fromkeys(ROLES, 200)),
+    "support_team:queue": (lambda ctx: reverse("support_team:queue"), expect(TEAM)),
+    "roster_import": (lambda ctx: reverse("roster_import"), expect(ROSTER)),
+    "roster_import_detail": (
+        lambda ctx: reverse("roster_import_detail", args=[ctx["own_import"].pk]),
+        expect(ROSTER),
+    ),
+    "wagtail_serve": (lambda ctx: "/no-such-page/", dict.fromkeys(ROLES, 404)),
+    "wagtail_frontend_login": (lambda ctx: "/_util/login/", dict.fromkeys(ROLES, 302)),
+}
+# Objects of another school (or another administrator) answer 404 to those who may use the page.
+FOREIGN_OBJECT_ROUTES = {
+    "roster_import_detail": lambda ctx: reverse("roster_import_detail", args=[ctx["other_import"].pk]),
+}
+# Third-party groups: a representative URL each, and who gets in.
+PREFIXES = {
+    "accounts/": ("/accounts/login/", dict.fromkeys(ROLES, 200) | {r: 302 for r in ROLES if r != "anonymous"}),
+    "i18n/": ("/i18n/setlang/", dict.fromkeys(ROLES, 302)),
+    "admin/": ("/admin/", dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN}),
+    "cms/": ("/cms/", dict.fromkeys(ROLES, 302) | {"anonymous": LOGIN}),
+    "_util/authenticate_with_password/": ("/_util/authenticate_with_password/1/1/", dict.fromkeys(ROLES, 404)),
+    "documents/": ("/documents/1/missing.pdf", dict.fromkeys(ROLES, 404)),
+}
+WEBSOCKET_ROUTES: dict[str, dict[str, object]] = {}
+
+
+def iter_patterns(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from iter_patterns(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), f"{namespace}{pattern.name}" if pattern.name else None
+
+
+def shadowed_by_covered_route(route: str) -> bool:
+    """A third-party route we replaced with our own earlier pattern (same literal path)."""
+    if "<" in route or "^" in route:
+        return False
+    return resolve("/" + route).view_name in ROUTES
+
+
+def test_every_route_has_an_expectation():
+    missing = []
+    for route, name in iter_patterns(get_resolver().url_patterns):
+        if any(route.startswith(prefix) for prefix in PREFIXES):
+            continue
+        if name in ROUTES or shadowed_by_covered_route(route):
+            continue
+        missing.append((route, name))
+    assert missing == [], f"routes with no role-matrix expectation: {missing}"
+
+
+def test_every_websocket_route_has_an_expectation():
+    routes = [str(p.pattern) for p in websocket_urlpatterns]
+    assert sorted(routes) == sorted(WEBSOCKET_ROUTES)
+
+
+@pytest.fixture
+def context(db):
+    school = SchoolFactory()
+    other_admin = member(Role.SCHOOL_ADMIN, school=SchoolFactory(district=school.district))
+    return {
+        "school": school,
+        "other_import": RosterImport.objects.create(source_name="other.zip", started_by=other_admin),
+    }
+
+
+def check(client, url: str, expected, role: str) -> None:
+    response = client.get(url)
+    # The Django admin sends people to its own login first, which hands over to allauth
+    # (or refuses a signed-in non-staff user): follow that one hop.
+    if response.status_code == 302 and response["Location"].startswith("/admin/login/"):
+        response = client.get(response["Location"])
+    if expected == LOGIN:
+        assert response.status_code == 302, (role, url, response.status_code)
+        assert "/accounts/login/" in response["Location"], (role, url, response["Location"])
+    else:
+        assert response.status_code == expected, (role, url, response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(client, context, role):
+    user = make_user(role, context["school"])
+    if user is not None:
+        client.force_login(user)
+    context["own_import"] = RosterImport.objects.create(source_name="own.zip", started_by=user)
+    for name, (build, expectations) in ROUTES.items():
+        check(client, build(context), expectations[role], role)
+    for _prefix, (url, expectations) in PREFIXES.items():
+        check(client, url, expectations[role], role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_objects_of_another_school_are_not_found(client, context, role):
+    user = make_user(role, context["school"])
+    if user is not None:
+        client.force_login(user)
+    for name, build in FOREIGN_OBJECT_ROUTES.items():
+        allowed = ROUTES[name][1][role]
+        response = client.get(build(context))
+        if allowed == 200:
+            assert response.status_code == 404, (role, name)
+        else:
+            assert response.status_code in (302, 403), (role, name, response.status_code)
+
+
+@pytest.mark.parametrize("role", sorted(set(ROLES) - {"anonymous", "student"}))
+def test_staff_without_mfa_reach_no_staff_page(client, context, role):
+    user = make_user(role, context["school"], mfa=False)
+    client.force_login(user)
+    context["own_import"] = RosterImport.objects.create(source_name="own.zip", started_by=user)
+    for name, (build, _expectations) in ROUTES.items():
+        if name in ("healthz",):
+            continue
+        response = client.get(build(context))
+        assert response.status_code == 302, (role, name, response.status_code)
+        assert response["Location"] == reverse("mfa_activate_totp"), (role, name)
+    for url in ("/admin/", "/cms/"):
+        response = client.get(url)
+        assert response["Location"] == reverse("mfa_activate_totp"), (role, url)
