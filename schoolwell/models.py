@@ -229,11 +229,21 @@ class AccessLog(models.Model):
         return f"{self.user_id} {self.action} {self.object_type}:{self.object_id} at {self.at}"
 
 
+class DisclosureQuerySet(models.QuerySet):
+    def delete(self):
+        if Student.objects.filter(disclosures__in=self).exists():
+            raise models.ProtectedError("Disclosures are kept while the student's record exists.", set(self))
+        return super().delete()
+
+
 class Disclosure(models.Model):
     """A record of student information leaving the school: recipient, what and on what basis.
-    It is protected: it cannot be deleted while the student's record exists."""
+    It is protected: it cannot be deleted while the student's record exists (the retention
+    purge removes it together with the student)."""
 
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="disclosures")
+    # CASCADE: the retention purge of a student takes their disclosures with them; nothing
+    # else may delete one (see delete() and DisclosureQuerySet).
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="disclosures")
     made_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     recipient = models.CharField(max_length=200)
@@ -241,12 +251,18 @@ class Disclosure(models.Model):
     basis = models.CharField(max_length=200, help_text=_("Legal basis, e.g. FERPA 99.31(a)(2)"))
     consent = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
+    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
 
     def __str__(self) -> str:
         return f"Disclosure to {self.recipient} on {self.at:%Y-%m-%d}"
+
+    def delete(self, *args, **kwargs):
+        if Student.objects.filter(pk=self.student_id).exists():
+            raise models.ProtectedError("Disclosures are kept while the student's record exists.", {self})
+        return super().delete(*args, **kwargs)
 
 
 class RosterImport(models.Model):

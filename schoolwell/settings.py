@@ -55,7 +55,8 @@ def envsecret(name: str, default: str) -> str:
 
 DEBUG = envbool("DEBUG", False)
 HTTPS = envbool("HTTPS", False)
-SECRET_KEY = envsecret("SECRET_KEY", "insecure-embedded-default-key-set-SECRET_KEY-in-production")
+# The "django-insecure-" prefix makes `check --deploy` refuse the embedded default key.
+SECRET_KEY = envsecret("SECRET_KEY", "django-insecure-embedded-default-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from schoolwell import realtime
+from support_team.models import Intake
+from support_team.services import add_school_days, intake_open
+from tests.factories import enrolled_student
+
+
+def receive(channel: str):
+    layer = get_channel_layer()
+    return async_to_sync(layer.receive)(channel)
+
+
+@pytest.fixture
+def queue_channel(school_a):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(realtime.queue_group(school_a.pk), channel)
+    return channel
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_intake_is_announced_after_commit_with_ids_only(school_a, student_a, team_a, queue_channel):
+    with transaction.atomic():
+        intake = intake_open(school=school_a, student=student_a, source=Intake.Source.STAFF_NOTE,
+                             summary="Sentinel words", opened_by=team_a)
+    event = receive(queue_channel)
+    assert event == {"type": "queue.changed", "intake": intake.pk, "version": 1}
+    assert "Sentinel" not in str(event)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_intake_is_never_announced(school_a, student_a, queue_channel):
+    layer = get_channel_layer()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        intake_open(school=school_a, student=student_a, source=Intake.Source.STAFF_NOTE, summary="x")
+        raise RuntimeError
+    assert not Intake.objects.exists()
+    assert layer.channels.get(queue_channel) is None or layer.channels[queue_channel].qsize() == 0
+
+
+@pytest.mark.django_db
+def test_the_front_door_refuses_a_student_not_enrolled_at_the_school(school_a, student_b):
+    with pytest.raises(ValidationError):
+        intake_open(school=school_a, student=student_b, source=Intake.Source.STAFF_NOTE, summary="x")
+    assert not Intake.objects.exists()
+
+
+@pytest.mark.django_db
+def test_target_time_is_one_hour_when_urgent_and_two_school_days_otherwise(school_a, student_a):
+    urgent = intake_open(school=school_a, student=student_a, source="staff_note", summary="x",
+                         urgency=Intake.Urgency.URGENT)
+    assert urgent.target_at - urgent.opened_at == datetime.timedelta(hours=1)
+    friday = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
+    assert add_school_days(friday, 2) == datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.mark.django_db
+def test_the_live_layer_being_down_loses_nothing(school_a, student_a, monkeypatch):
+    class DownLayer:
+        async def group_send(self, group, message):
+            raise ConnectionError("redis down")
+
+    monkeypatch.setattr(realtime, "get_channel_layer", lambda: DownLayer())
+    assert realtime.send_now("school.1.queue", {"type": "queue.changed", "intake": 1, "version": 1}) is False
+    intake_open(school=school_a, student=student_a, source="staff_note", summary="x")
+    assert Intake.objects.count() == 1
+
+
+def test_events_refuse_anything_but_ids():
+    with pytest.raises(ValueError):
+        realtime.send_now("school.1.queue", {"type": "queue.changed", "summary": "narrative"})
+
+
+@pytest.mark.django_db
+def test_the_queue_lists_urgent_first_and_only_the_users_schools(client, school_a, school_b, team_a, student_a, student_b):
+    normal = intake_open(school=school_a, student=student_a, source="staff_note", summary="normal one")
+    urgent = intake_open(school=school_a, student=student_a, source="staff_note", summary="urgent one",
+                         urgency=Intake.Urgency.URGENT)
+    intake_open(school=school_b, student=student_b, source="staff_note", summary="other school")
+    client.force_login(team_a)
+    response = client.get(reverse("support_team:queue"))
+    assert [i.pk for i in response.context["intakes"]] == [urgent.pk, normal.pk]
+    assert "other school" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_queue_page_runs_the_same_queries_for_one_row_or_many(client, school_a, team_a):
+    client.force_login(team_a)
+
+    def queries_with(rows: int) -> int:
+        Intake.objects.all().delete()
+        for _ in range(rows):
+            intake_open(school=school_a, student=enrolled_student(school_a), source="staff_note", summary="x")
+        with CaptureQueriesContext(transaction.get_connection()) as ctx:
+            assert client.get(reverse("support_team:queue")).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries_with(1) == queries_with(60)
+
+
+@pytest.mark.django_db
+def test_the_empty_queue_says_so(client, team_a):
+    client.force_login(team_a)
+    assert "The queue is clear" in client.get(reverse("support_team:queue")).content.decode()
