@@ -35,6 +35,11 @@ def _missing(marker: str) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(items):
+    # Browser tests last: Playwright's event loop must not be alive while others run.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_runtest_setup(item):
     for marker in ("postgres", "redis", "browser"):
         if item.get_closest_marker(marker) is None:
@@ -45,6 +50,16 @@ def pytest_runtest_setup(item):
         if marker in REQUIRED:
             pytest.fail(f"{marker} is required in this run (SCHOOLWELL_REQUIRE) but {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and used TOTP codes live in the cache; on Redis they would
+    otherwise outlive the test (and the run) that made them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture

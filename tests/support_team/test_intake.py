@@ -1,3 +1,4 @@
+import asyncio
 import datetime
 
 import pytest
@@ -14,9 +15,13 @@ from support_team.services import add_school_days, intake_open
 from tests.factories import enrolled_student
 
 
-def receive(channel: str):
+def receive(channel: str, timeout: float = 2.0):
     layer = get_channel_layer()
-    return async_to_sync(layer.receive)(channel)
+
+    async def within():
+        return await asyncio.wait_for(layer.receive(channel), timeout)
+
+    return async_to_sync(within)()
 
 
 @pytest.fixture
@@ -39,12 +44,12 @@ def test_an_intake_is_announced_after_commit_with_ids_only(school_a, student_a, 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_intake_is_never_announced(school_a, student_a, queue_channel):
-    layer = get_channel_layer()
     with pytest.raises(RuntimeError), transaction.atomic():
         intake_open(school=school_a, student=student_a, source=Intake.Source.STAFF_NOTE, summary="x")
         raise RuntimeError
     assert not Intake.objects.exists()
-    assert layer.channels.get(queue_channel) is None or layer.channels[queue_channel].qsize() == 0
+    with pytest.raises(TimeoutError):
+        receive(queue_channel, timeout=0.3)
 
 
 @pytest.mark.django_db
