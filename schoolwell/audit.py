@@ -6,7 +6,12 @@ from schoolwell.models import AccessLog, Disclosure, Student, User
 
 
 def access_log(
-    *, user: User, obj: Model, student: Student | None = None, action: str = "view", reason: str = ""
+    *,
+    user: User,
+    obj: Model,
+    student: Student | None = None,
+    action: str = "view",
+    reason: str = "",
 ) -> AccessLog:
     """Record one staff read of a student's record (or a thing about a student)."""
     if student is None and isinstance(obj, Student):
@@ -22,7 +27,13 @@ def access_log(
 
 
 def disclosure_record(
-    *, student: Student, made_by: User, recipient: str, contents: list[str], basis: str, consent: str = ""
+    *,
+    student: Student,
+    made_by: User,
+    recipient: str,
+    contents: list[str],
+    basis: str,
+    consent: str = "",
 ) -> Disclosure:
     """Record student information leaving the school. The row is protected from deletion."""
     disclosure = Disclosure(

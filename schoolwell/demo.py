@@ -34,19 +34,28 @@ YEAR_START = date(2025, 8, 18)
 LAST_YEAR_START = date(2024, 8, 19)
 LAST_YEAR_END = date(2025, 6, 6)
 
-FIRST_NAMES = (
-    "Olivia Liam Emma Noah Ava Mateo Sofia Elijah Isabella Lucas Mia Santiago Amara Ethan Camila "
-    "Aiden Harper Diego Layla Jayden Valentina Kai Zoe Omar Chloe Leo Aaliyah Mason Nora Malik "
-    "Grace Hiroshi Lina Daniel Ximena Samuel Fatima Caleb Hannah Gabriel Aisha Owen Luna Isaac "
-    "Mariana Jamal Ruby Andres Priya Wyatt Hazel Tomas Nia Julian Ivy Ahmed Stella Carlos Maya"
+FIRST_NAMES = (  # noqa: SIM905 (a list literal would be 60 lines)
+    "Olivia Liam Emma Noah Ava Mateo Sofia Elijah Isabella Lucas Mia Santiago Amara Ethan "
+    "Camila Aiden Harper Diego Layla Jayden Valentina Kai Zoe Omar Chloe Leo Aaliyah Mason "
+    "Nora Malik Grace Hiroshi Lina Daniel Ximena Samuel Fatima Caleb Hannah Gabriel Aisha "
+    "Owen Luna Isaac Mariana Jamal Ruby Andres Priya Wyatt Hazel Tomas Nia Julian Ivy Ahmed "
+    "Stella Carlos Maya "
 ).split()
-LAST_NAMES = (
-    "Garcia Smith Johnson Martinez Nguyen Williams Hernandez Brown Lopez Jones Davis Rodriguez "
-    "Miller Wilson Gonzalez Anderson Thomas Perez Taylor Moore Jackson Sanchez Lee Ramirez White "
-    "Harris Clark Tran Lewis Robinson Walker Flores Young Allen King Rivera Wright Torres Hill "
-    "Scott Nguyen Green Adams Baker Nelson Diaz Carter Mitchell Cruz Roberts Ali Patel Kim Osei"
+LAST_NAMES = (  # noqa: SIM905
+    "Garcia Smith Johnson Martinez Nguyen Williams Hernandez Brown Lopez Jones Davis "
+    "Rodriguez Miller Wilson Gonzalez Anderson Thomas Perez Taylor Moore Jackson Sanchez Lee "
+    "Ramirez White Harris Clark Tran Lewis Robinson Walker Flores Young Allen King Rivera "
+    "Wright Torres Hill Scott Nguyen Green Adams Baker Nelson Diaz Carter Mitchell Cruz "
+    "Roberts Ali Patel Kim Osei "
 ).split()
-LANGUAGES = [("English", 70), ("Spanish", 22), ("Vietnamese", 3), ("Arabic", 2), ("Somali", 2), ("Mandarin", 1)]
+LANGUAGES = [
+    ("English", 70),
+    ("Spanish", 22),
+    ("Vietnamese", 3),
+    ("Arabic", 2),
+    ("Somali", 2),
+    ("Mandarin", 1),
+]
 
 
 @dataclass(frozen=True)
@@ -60,10 +69,20 @@ class SchoolSpec:
 
 
 SCHOOLS = (
-    SchoolSpec("es", "Riverbend Elementary School", School.Level.ELEMENTARY,
-               ("KG", "01", "02", "03", "04", "05"), 600, "555-0101"),
-    SchoolSpec("ms", "Maple Middle School", School.Level.MIDDLE, ("06", "07", "08"), 450, "555-0102"),
-    SchoolSpec("hs", "Riverbend High School", School.Level.HIGH, ("09", "10", "11", "12"), 450, "555-0103"),
+    SchoolSpec(
+        "es",
+        "Riverbend Elementary School",
+        School.Level.ELEMENTARY,
+        ("KG", "01", "02", "03", "04", "05"),
+        600,
+        "555-0101",
+    ),
+    SchoolSpec(
+        "ms", "Maple Middle School", School.Level.MIDDLE, ("06", "07", "08"), 450, "555-0102"
+    ),
+    SchoolSpec(
+        "hs", "Riverbend High School", School.Level.HIGH, ("09", "10", "11", "12"), 450, "555-0103"
+    ),
 )
 
 # One demo account per role (all at the middle school unless district-wide), listed in README.
@@ -108,15 +127,22 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
     for spec in SCHOOLS:
         schools[spec.key], _ = School.objects.get_or_create(
             sourced_id=f"demo-{spec.key}",
-            defaults={"district": district, "name": spec.name, "level": spec.level,
-                      "identifier": spec.key.upper(), "safeguarding_phone": spec.phone},
+            defaults={
+                "district": district,
+                "name": spec.name,
+                "level": spec.level,
+                "identifier": spec.key.upper(),
+                "safeguarding_phone": spec.phone,
+            },
         )
     made["students"], made["guardians"] = _seed_students(rng, district, schools)
     made["staff"] = _seed_staff(rng, district, schools)
     return made
 
 
-def _seed_students(rng: random.Random, district: District, schools: dict[str, School]) -> tuple[int, int]:
+def _seed_students(
+    rng: random.Random, district: District, schools: dict[str, School]
+) -> tuple[int, int]:
     existing = set(Student.objects.filter(district=district).values_list("sourced_id", flat=True))
     students, enrollments, guardians, links = [], [], [], []
     number = 0
@@ -126,7 +152,9 @@ def _seed_students(rng: random.Random, district: District, schools: dict[str, Sc
             grade = spec.grades[i % len(spec.grades)]
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             language = _weighted(rng, LANGUAGES)
-            born = date(YEAR_START.year - _grade_age(grade) - 1, 9, 1) + timedelta(days=rng.randrange(365))
+            born = date(YEAR_START.year - _grade_age(grade) - 1, 9, 1) + timedelta(
+                days=rng.randrange(365)
+            )
             flags = {
                 "mckinney_vento": rng.random() < 0.03,
                 "foster_care": rng.random() < 0.01,
@@ -137,30 +165,52 @@ def _seed_students(rng: random.Random, district: District, schools: dict[str, Sc
             sourced_id = f"demo-stu-{number:04d}"
             guardian_count = 1 if rng.random() < 0.35 else 2
             guardian_rows = [
-                (rng.choice(FIRST_NAMES), last if g == 0 else rng.choice(LAST_NAMES), rng.random() < 0.02)
+                (
+                    rng.choice(FIRST_NAMES),
+                    last if g == 0 else rng.choice(LAST_NAMES),
+                    rng.random() < 0.02,
+                )
                 for g in range(guardian_count)
             ]
             moved_up = grade in ("06", "09")
             if sourced_id in existing:
                 continue
             student = Student(
-                district=district, sourced_id=sourced_id, sis_id=f"S{100000 + number}",
-                legal_first_name=first, legal_last_name=last,
+                district=district,
+                sourced_id=sourced_id,
+                sis_id=f"S{100000 + number}",
+                legal_first_name=first,
+                legal_last_name=last,
                 preferred_name=rng.choice(["", "", "", first[:3]]) if len(first) > 4 else "",
-                email=f"s{100000 + number}@{DEMO_DOMAIN}", date_of_birth=born, grade=grade,
-                home_language=language, **flags,
+                email=f"s{100000 + number}@{DEMO_DOMAIN}",
+                date_of_birth=born,
+                grade=grade,
+                home_language=language,
+                **flags,
             )
             students.append(student)
             if moved_up:  # last year at the feeder school: the history a transfer packet reads
                 feeder = schools["es" if grade == "06" else "ms"]
-                enrollments.append(Enrollment(student=student, school=feeder, start_date=LAST_YEAR_START,
-                                              end_date=LAST_YEAR_END, exit_reason="Promoted"))
-            enrollments.append(Enrollment(student=student, school=schools[spec.key], start_date=YEAR_START))
+                enrollments.append(
+                    Enrollment(
+                        student=student,
+                        school=feeder,
+                        start_date=LAST_YEAR_START,
+                        end_date=LAST_YEAR_END,
+                        exit_reason="Promoted",
+                    )
+                )
+            enrollments.append(
+                Enrollment(student=student, school=schools[spec.key], start_date=YEAR_START)
+            )
             for g, (gfirst, glast, no_contact) in enumerate(guardian_rows):
                 guardian = Guardian(
-                    sourced_id=f"demo-gdn-{number:04d}-{g}", first_name=gfirst, last_name=glast,
+                    sourced_id=f"demo-gdn-{number:04d}-{g}",
+                    first_name=gfirst,
+                    last_name=glast,
                     relationship=rng.choice(["parent", "parent", "guardian", "relative"]),
-                    phone=f"555-{rng.randrange(1000, 9999)}", email=f"family{number}.{g}@mail.example",
+                    phone=f"555-{rng.randrange(1000, 9999)}",
+                    email=f"family{number}.{g}@mail.example",
                     do_not_contact=no_contact,
                 )
                 guardians.append(guardian)
@@ -169,7 +219,8 @@ def _seed_students(rng: random.Random, district: District, schools: dict[str, Sc
     bulk_create_with_history(enrollments, Enrollment, batch_size=500)
     bulk_create_with_history(guardians, Guardian, batch_size=500)
     Guardian.students.through.objects.bulk_create(
-        [Guardian.students.through(student_id=s.pk, guardian_id=g.pk) for s, g in links], batch_size=500
+        [Guardian.students.through(student_id=s.pk, guardian_id=g.pk) for s, g in links],
+        batch_size=500,
     )
     return len(students), len(guardians)
 
@@ -203,7 +254,11 @@ def _seed_staff(rng: random.Random, district: District, schools: dict[str, Schoo
         user, created = _staff_user(local, first, last)
         made += created
         if role == Role.STUDENT:
-            student = Student.objects.filter(district=district, grade="07", user__isnull=True).order_by("pk").first()
+            student = (
+                Student.objects.filter(district=district, grade="07", user__isnull=True)
+                .order_by("pk")
+                .first()
+            )
             if created and student:
                 student.user = user
                 student.save()
@@ -214,7 +269,10 @@ def _seed_staff(rng: random.Random, district: District, schools: dict[str, Schoo
             Membership.objects.get_or_create(user=user, role=role, district=district)
         else:
             Membership.objects.get_or_create(
-                user=user, role=role, school=schools[DEMO_SCHOOL], defaults={"discipline": discipline}
+                user=user,
+                role=role,
+                school=schools[DEMO_SCHOOL],
+                defaults={"discipline": discipline},
             )
     admin, created = _staff_user("admin", "Ada", "Admin")
     if created:
@@ -225,16 +283,27 @@ def _seed_staff(rng: random.Random, district: District, schools: dict[str, Schoo
     # A full team at every school, so queues and caseloads look like a real district.
     for spec in SCHOOLS:
         for n in range(24):
-            user, created = _staff_user(f"{spec.key}.teacher{n:02d}", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+            user, created = _staff_user(
+                f"{spec.key}.teacher{n:02d}", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            )
             made += created
             Membership.objects.get_or_create(user=user, role=Role.TEACHER, school=schools[spec.key])
         for discipline in Discipline.values:
-            user, created = _staff_user(f"{spec.key}.{discipline}", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+            user, created = _staff_user(
+                f"{spec.key}.{discipline}", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            )
             made += created
             Membership.objects.get_or_create(
-                user=user, role=Role.SUPPORT, school=schools[spec.key], defaults={"discipline": discipline}
+                user=user,
+                role=Role.SUPPORT,
+                school=schools[spec.key],
+                defaults={"discipline": discipline},
             )
-        user, created = _staff_user(f"{spec.key}.lead", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+        user, created = _staff_user(
+            f"{spec.key}.lead", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        )
         made += created
-        Membership.objects.get_or_create(user=user, role=Role.SAFEGUARDING_LEAD, school=schools[spec.key])
+        Membership.objects.get_or_create(
+            user=user, role=Role.SAFEGUARDING_LEAD, school=schools[spec.key]
+        )
     return made

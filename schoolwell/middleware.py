@@ -85,7 +85,8 @@ def security_headers(get_response: Middleware) -> Middleware:
         response = get_response(request)
         admin = request.path.startswith(ADMIN_PREFIXES)
         response.setdefault(
-            "Content-Security-Policy", ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY
+            "Content-Security-Policy",
+            ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY,
         )
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.method == "POST" and request.path == LOGOUT_PATH and response.status_code < 400:

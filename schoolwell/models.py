@@ -84,7 +84,9 @@ class Student(models.Model):
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "sis_id"], name="student_sis_id_per_district")
+            models.UniqueConstraint(
+                fields=["district", "sis_id"], name="student_sis_id_per_district"
+            )
         ]
         indexes = [models.Index(fields=["legal_last_name", "legal_first_name"])]
 
@@ -184,7 +186,9 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(role__in=sorted(SCHOOL_ROLES), school__isnull=False, district__isnull=True)
-                    | Q(role__in=sorted(DISTRICT_ROLES), school__isnull=True, district__isnull=False)
+                    | Q(
+                        role__in=sorted(DISTRICT_ROLES), school__isnull=True, district__isnull=False
+                    )
                 ),
                 name="membership_scope_matches_role",
             ),
@@ -232,7 +236,9 @@ class AccessLog(models.Model):
 class DisclosureQuerySet(models.QuerySet):
     def delete(self):
         if Student.objects.filter(disclosures__in=self).exists():
-            raise models.ProtectedError("Disclosures are kept while the student's record exists.", set(self))
+            raise models.ProtectedError(
+                "Disclosures are kept while the student's record exists.", set(self)
+            )
         return super().delete()
 
 
@@ -261,7 +267,9 @@ class Disclosure(models.Model):
 
     def delete(self, *args, **kwargs):
         if Student.objects.filter(pk=self.student_id).exists():
-            raise models.ProtectedError("Disclosures are kept while the student's record exists.", {self})
+            raise models.ProtectedError(
+                "Disclosures are kept while the student's record exists.", {self}
+            )
         return super().delete(*args, **kwargs)
 
 

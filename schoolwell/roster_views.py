@@ -13,7 +13,9 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 class RosterUploadForm(forms.Form):
     bundle = forms.FileField(
         label=_("OneRoster bundle (.zip)"),
-        help_text=_("The CSV bundle your student information system exports: OneRoster 1.1 or 1.2."),
+        help_text=_(
+            "The CSV bundle your student information system exports: OneRoster 1.1 or 1.2."
+        ),
     )
 
     def clean_bundle(self):

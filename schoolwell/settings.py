@@ -56,7 +56,9 @@ def envsecret(name: str, default: str) -> str:
 DEBUG = envbool("DEBUG", False)
 HTTPS = envbool("HTTPS", False)
 # The "django-insecure-" prefix makes `check --deploy` refuse the embedded default key.
-SECRET_KEY = envsecret("SECRET_KEY", "django-insecure-embedded-default-set-SECRET_KEY-in-production")
+SECRET_KEY = envsecret(
+    "SECRET_KEY", "django-insecure-embedded-default-set-SECRET_KEY-in-production"
+)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
@@ -273,7 +275,8 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # --- static -----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
@@ -291,6 +294,10 @@ WAGTAIL_SITE_NAME = "SchoolWell"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt"]
+# Nothing leaves the server: no avatars from gravatar, no update or news checks.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # --- SchoolWell -------------------------------------------------------------------------------
 DEMO_PASSWORD = envsecret("DEMO_PASSWORD", "schoolwell-demo-2026")

@@ -18,8 +18,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True),
-         name="wagtail_admin_login"),
+    path(
+        "cms/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtail_admin_login",
+    ),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("roster/import/", roster_views.roster_import, name="roster_import"),
@@ -27,7 +30,10 @@ urlpatterns = [
     path("team/", include("support_team.urls")),
     # Wagtail serves the editable pages (the self-report page) last.
     # Wagtail's own front-end login would bypass allauth's MFA and rate limits.
-    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True),
-         name="wagtail_frontend_login"),
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtail_frontend_login",
+    ),
     path("", include(wagtail_urls)),
 ]

@@ -53,9 +53,15 @@ def _check_channel_layer() -> str:
 
 
 def _check_tasks() -> str:
-    from django_tasks import default_task_backend
+    """The backend's name; the database backend must also reach its queue table."""
+    from django_tasks import task_backends
 
-    return type(default_task_backend).__name__
+    backend = task_backends["default"]
+    if type(backend).__name__ == "DatabaseBackend":
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.exists()
+    return type(backend).__name__
 
 
 HEALTH_CHECKS = {
@@ -81,5 +87,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
             report[name] = f"error: {type(exc).__name__}"
     report["status"] = "ok" if healthy else "degraded"
     return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"indent": 1})
-
-

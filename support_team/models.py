@@ -28,7 +28,9 @@ class Intake(models.Model):
         TRIAGED = "triaged", _("Triaged")
         CLOSED = "closed", _("Closed")
 
-    school = models.ForeignKey("schoolwell.School", on_delete=models.PROTECT, related_name="intakes")
+    school = models.ForeignKey(
+        "schoolwell.School", on_delete=models.PROTECT, related_name="intakes"
+    )
     student = models.ForeignKey(
         "schoolwell.Student", on_delete=models.PROTECT, related_name="intakes"
     )

@@ -9,6 +9,4 @@ from support_team import selectors
 @permissions.require(permissions.can_use_queue)
 def queue(request: HttpRequest) -> HttpResponse:
     intakes = list(selectors.queue_for(user=request.user)[: selectors.QUEUE_PAGE_SIZE])
-    return render(
-        request, "support_team/queue.html", {"intakes": intakes, "now": timezone.now()}
-    )
+    return render(request, "support_team/queue.html", {"intakes": intakes, "now": timezone.now()})

@@ -86,8 +86,15 @@ def enrolled_student(school: School, **kwargs) -> Student:
     return student
 
 
-def member(role: str, *, school: School | None = None, district: District | None = None,
-           discipline: str = "", mfa: bool = True, **user_kwargs) -> User:
+def member(
+    role: str,
+    *,
+    school: School | None = None,
+    district: District | None = None,
+    discipline: str = "",
+    mfa: bool = True,
+    **user_kwargs,
+) -> User:
     """A user holding one role. Staff get a TOTP authenticator unless mfa=False."""
     user = UserFactory(**user_kwargs)
     if role in (Role.DISTRICT_ANALYST, Role.DISTRICT_ADMIN, Role.PARTNER):

@@ -8,7 +8,7 @@ route with no expectation fails test_every_route_has_an_expectation.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from schoolwell.models import Discipline, RosterImport, Role
+from schoolwell.models import Discipline, Role, RosterImport
 from schoolwell.routing import websocket_urlpatterns
 from tests.factories import SchoolFactory, member
 
@@ -27,7 +27,14 @@ ROLES = (
     "district_analyst",
     "district_admin",
 )
-TEAM = {"social_worker", "counselor", "psychologist", "nurse", "team_administrator", "safeguarding_lead"}
+TEAM = {
+    "social_worker",
+    "counselor",
+    "psychologist",
+    "nurse",
+    "team_administrator",
+    "safeguarding_lead",
+}
 ROSTER = {"school_admin", "district_admin"}
 LOGIN = "login"  # a redirect to the sign-in page
 
@@ -48,7 +55,9 @@ def make_user(role: str, school, *, mfa: bool = True):
 
 
 def expect(allowed: set[str], *, ok: int = 200, other: int = 403) -> dict[str, object]:
-    return {role: LOGIN if role == "anonymous" else (ok if role in allowed else other) for role in ROLES}
+    return {
+        role: LOGIN if role == "anonymous" else (ok if role in allowed else other) for role in ROLES
+    }
 
 
 def home_expectation() -> dict[str, object]:
@@ -73,15 +82,23 @@ ROUTES = {
 }
 # Objects of another school (or another administrator) answer 404 to those who may use the page.
 FOREIGN_OBJECT_ROUTES = {
-    "roster_import_detail": lambda ctx: reverse("roster_import_detail", args=[ctx["other_import"].pk]),
+    "roster_import_detail": lambda ctx: reverse(
+        "roster_import_detail", args=[ctx["other_import"].pk]
+    ),
 }
 # Third-party groups: a representative URL each, and who gets in.
 PREFIXES = {
-    "accounts/": ("/accounts/login/", dict.fromkeys(ROLES, 200) | {r: 302 for r in ROLES if r != "anonymous"}),
+    "accounts/": (
+        "/accounts/login/",
+        dict.fromkeys(ROLES, 200) | {r: 302 for r in ROLES if r != "anonymous"},
+    ),
     "i18n/": ("/i18n/setlang/", dict.fromkeys(ROLES, 302)),
     "admin/": ("/admin/", dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN}),
     "cms/": ("/cms/", dict.fromkeys(ROLES, 302) | {"anonymous": LOGIN}),
-    "_util/authenticate_with_password/": ("/_util/authenticate_with_password/1/1/", dict.fromkeys(ROLES, 404)),
+    "_util/authenticate_with_password/": (
+        "/_util/authenticate_with_password/1/1/",
+        dict.fromkeys(ROLES, 404),
+    ),
     "documents/": ("/documents/1/missing.pdf", dict.fromkeys(ROLES, 404)),
 }
 WEBSOCKET_ROUTES: dict[str, dict[str, object]] = {}
@@ -93,7 +110,10 @@ def iter_patterns(patterns, prefix="", namespace=""):
             ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from iter_patterns(pattern.url_patterns, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), f"{namespace}{pattern.name}" if pattern.name else None
+            yield (
+                prefix + str(pattern.pattern),
+                f"{namespace}{pattern.name}" if pattern.name else None,
+            )
 
 
 def shadowed_by_covered_route(route: str) -> bool:
@@ -125,7 +145,9 @@ def context(db):
     other_admin = member(Role.SCHOOL_ADMIN, school=SchoolFactory(district=school.district))
     return {
         "school": school,
-        "other_import": RosterImport.objects.create(source_name="other.zip", started_by=other_admin),
+        "other_import": RosterImport.objects.create(
+            source_name="other.zip", started_by=other_admin
+        ),
     }
 
 

@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 SERIOUS = {"serious", "critical"}
 
+
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the session. Browser tests are collected last (tests/conftest.py):

@@ -34,8 +34,9 @@ def test_a_teacher_without_mfa_is_walked_through_setting_it_up(page, school_a):
 
 
 def test_the_spanish_sign_in_page_is_usable_on_a_phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740},
-                                  locale="es-ES")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="es-ES"
+    )
     page = context.new_page()
     page.goto("/accounts/login/")
     assert page.locator("html").get_attribute("lang") == "es"

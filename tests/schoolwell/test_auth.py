@@ -75,7 +75,11 @@ def test_nobody_can_sign_themselves_up(client, db):
     assert b"closed" in response.content.lower()
     client.post(
         reverse("account_signup"),
-        {"email": "new@x.example", "password1": "a long passphrase", "password2": "a long passphrase"},
+        {
+            "email": "new@x.example",
+            "password1": "a long passphrase",
+            "password2": "a long passphrase",
+        },
     )
     from schoolwell.models import User
 

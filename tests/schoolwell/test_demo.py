@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -7,12 +9,16 @@ from schoolwell.models import Enrollment, Guardian, Membership, Role, School, St
 
 @pytest.mark.django_db
 def test_the_demo_district_is_realistic_and_seeding_twice_changes_nothing():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     counts = [m.objects.count() for m in (Student, Enrollment, Guardian, Membership, User, School)]
     histories = [m.history.count() for m in (Student, Enrollment, Guardian, Membership, User)]
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    assert [m.objects.count() for m in (Student, Enrollment, Guardian, Membership, User, School)] == counts
-    assert [m.history.count() for m in (Student, Enrollment, Guardian, Membership, User)] == histories
+    call_command("seed_demo", stdout=io.StringIO())
+    assert [
+        m.objects.count() for m in (Student, Enrollment, Guardian, Membership, User, School)
+    ] == counts
+    assert [
+        m.history.count() for m in (Student, Enrollment, Guardian, Membership, User)
+    ] == histories
     assert Student.objects.count() == 1500
     assert set(School.objects.values_list("level", flat=True)) == {"elementary", "middle", "high"}
     # two school years: last year's feeder-school enrollments ended with a reason

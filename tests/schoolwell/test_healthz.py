@@ -11,7 +11,7 @@ def test_healthz_reports_every_dependency(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == body["cache"] == body["channel_layer"] == "ok"
-    assert body["tasks"]
+    assert body["tasks"] == "ImmediateBackend"
 
 
 @pytest.mark.django_db

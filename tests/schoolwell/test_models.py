@@ -59,7 +59,11 @@ def test_a_student_has_one_open_enrollment_per_school(school_a):
 def test_the_access_log_says_who_and_what_never_the_content(school_a, team_a):
     student = enrolled_student(school_a, legal_first_name="Sentinelname")
     row = access_log(user=team_a, obj=student, reason="triage")
-    assert (row.student, row.object_type, row.object_id) == (student, "schoolwell.student", str(student.pk))
+    assert (row.student, row.object_type, row.object_id) == (
+        student,
+        "schoolwell.student",
+        str(student.pk),
+    )
     values = " ".join(str(v) for v in AccessLog.objects.values_list().get())
     assert "Sentinelname" not in values
 
@@ -68,8 +72,12 @@ def test_the_access_log_says_who_and_what_never_the_content(school_a, team_a):
 def test_a_disclosure_cannot_be_deleted_while_the_student_exists(school_a, team_a):
     student = enrolled_student(school_a)
     disclosure = disclosure_record(
-        student=student, made_by=team_a, recipient="Food bank", contents=["name", "need"],
-        basis="Consent", consent="Guardian, written",
+        student=student,
+        made_by=team_a,
+        recipient="Food bank",
+        contents=["name", "need"],
+        basis="Consent",
+        consent="Guardian, written",
     )
     with pytest.raises(models.ProtectedError):
         disclosure.delete()

@@ -9,7 +9,9 @@ from tests.factories import member
 
 @pytest.mark.django_db
 def test_a_teacher_of_school_a_finds_no_object_of_school_b(teacher_a, student_b, team_b, school_b):
-    intake = intake_open(school=school_b, student=student_b, source="staff_note", summary="x", opened_by=team_b)
+    intake = intake_open(
+        school=school_b, student=student_b, source="staff_note", summary="x", opened_by=team_b
+    )
     with pytest.raises(Http404):
         permissions.get_student_or_404(teacher_a, student_b.pk)
     with pytest.raises(Http404):
@@ -17,8 +19,12 @@ def test_a_teacher_of_school_a_finds_no_object_of_school_b(teacher_a, student_b,
 
 
 @pytest.mark.django_db
-def test_a_team_member_sees_their_school_and_nothing_of_another(team_a, team_b, student_a, student_b, school_a):
-    intake = intake_open(school=school_a, student=student_a, source="staff_note", summary="x", opened_by=team_a)
+def test_a_team_member_sees_their_school_and_nothing_of_another(
+    team_a, team_b, student_a, student_b, school_a
+):
+    intake = intake_open(
+        school=school_a, student=student_a, source="staff_note", summary="x", opened_by=team_a
+    )
     assert list(permissions.students_for(team_a)) == [student_a]
     assert list(permissions.students_for(team_b)) == [student_b]
     assert permissions.get_intake_or_404(team_a, intake.pk) == intake

@@ -21,17 +21,26 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_deploy_checks_pass_with_production_variables(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    env=PRODUCTION | {"DATA_DIR": str(tmp_path)})
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION | {"DATA_DIR": str(tmp_path)}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -71,8 +80,9 @@ def test_the_embedded_default_needs_no_service(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env |= {"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "schoolwell.settings"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert json.loads(out) == [
         "django.db.backends.sqlite3",
         "channels.layers.InMemoryChannelLayer",

@@ -33,10 +33,17 @@ def queue_channel(school_a):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_intake_is_announced_after_commit_with_ids_only(school_a, student_a, team_a, queue_channel):
+def test_an_intake_is_announced_after_commit_with_ids_only(
+    school_a, student_a, team_a, queue_channel
+):
     with transaction.atomic():
-        intake = intake_open(school=school_a, student=student_a, source=Intake.Source.STAFF_NOTE,
-                             summary="Sentinel words", opened_by=team_a)
+        intake = intake_open(
+            school=school_a,
+            student=student_a,
+            source=Intake.Source.STAFF_NOTE,
+            summary="Sentinel words",
+            opened_by=team_a,
+        )
     event = receive(queue_channel)
     assert event == {"type": "queue.changed", "intake": intake.pk, "version": 1}
     assert "Sentinel" not in str(event)
@@ -45,7 +52,9 @@ def test_an_intake_is_announced_after_commit_with_ids_only(school_a, student_a, 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_intake_is_never_announced(school_a, student_a, queue_channel):
     with pytest.raises(RuntimeError), transaction.atomic():
-        intake_open(school=school_a, student=student_a, source=Intake.Source.STAFF_NOTE, summary="x")
+        intake_open(
+            school=school_a, student=student_a, source=Intake.Source.STAFF_NOTE, summary="x"
+        )
         raise RuntimeError
     assert not Intake.objects.exists()
     with pytest.raises(TimeoutError):
@@ -55,14 +64,21 @@ def test_a_rolled_back_intake_is_never_announced(school_a, student_a, queue_chan
 @pytest.mark.django_db
 def test_the_front_door_refuses_a_student_not_enrolled_at_the_school(school_a, student_b):
     with pytest.raises(ValidationError):
-        intake_open(school=school_a, student=student_b, source=Intake.Source.STAFF_NOTE, summary="x")
+        intake_open(
+            school=school_a, student=student_b, source=Intake.Source.STAFF_NOTE, summary="x"
+        )
     assert not Intake.objects.exists()
 
 
 @pytest.mark.django_db
 def test_target_time_is_one_hour_when_urgent_and_two_school_days_otherwise(school_a, student_a):
-    urgent = intake_open(school=school_a, student=student_a, source="staff_note", summary="x",
-                         urgency=Intake.Urgency.URGENT)
+    urgent = intake_open(
+        school=school_a,
+        student=student_a,
+        source="staff_note",
+        summary="x",
+        urgency=Intake.Urgency.URGENT,
+    )
     assert urgent.target_at - urgent.opened_at == datetime.timedelta(hours=1)
     friday = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
     assert add_school_days(friday, 2) == datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
@@ -75,7 +91,10 @@ def test_the_live_layer_being_down_loses_nothing(school_a, student_a, monkeypatc
             raise ConnectionError("redis down")
 
     monkeypatch.setattr(realtime, "get_channel_layer", lambda: DownLayer())
-    assert realtime.send_now("school.1.queue", {"type": "queue.changed", "intake": 1, "version": 1}) is False
+    assert (
+        realtime.send_now("school.1.queue", {"type": "queue.changed", "intake": 1, "version": 1})
+        is False
+    )
     intake_open(school=school_a, student=student_a, source="staff_note", summary="x")
     assert Intake.objects.count() == 1
 
@@ -86,10 +105,19 @@ def test_events_refuse_anything_but_ids():
 
 
 @pytest.mark.django_db
-def test_the_queue_lists_urgent_first_and_only_the_users_schools(client, school_a, school_b, team_a, student_a, student_b):
-    normal = intake_open(school=school_a, student=student_a, source="staff_note", summary="normal one")
-    urgent = intake_open(school=school_a, student=student_a, source="staff_note", summary="urgent one",
-                         urgency=Intake.Urgency.URGENT)
+def test_the_queue_lists_urgent_first_and_only_the_users_schools(
+    client, school_a, school_b, team_a, student_a, student_b
+):
+    normal = intake_open(
+        school=school_a, student=student_a, source="staff_note", summary="normal one"
+    )
+    urgent = intake_open(
+        school=school_a,
+        student=student_a,
+        source="staff_note",
+        summary="urgent one",
+        urgency=Intake.Urgency.URGENT,
+    )
     intake_open(school=school_b, student=student_b, source="staff_note", summary="other school")
     client.force_login(team_a)
     response = client.get(reverse("support_team:queue"))
@@ -104,7 +132,12 @@ def test_the_queue_page_runs_the_same_queries_for_one_row_or_many(client, school
     def queries_with(rows: int) -> int:
         Intake.objects.all().delete()
         for _ in range(rows):
-            intake_open(school=school_a, student=enrolled_student(school_a), source="staff_note", summary="x")
+            intake_open(
+                school=school_a,
+                student=enrolled_student(school_a),
+                source="staff_note",
+                summary="x",
+            )
         with CaptureQueriesContext(transaction.get_connection()) as ctx:
             assert client.get(reverse("support_team:queue")).status_code == 200
         return len(ctx.captured_queries)

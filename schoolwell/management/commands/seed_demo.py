@@ -12,9 +12,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options):
         made = demo.seed(seed=seed)
-        self.stdout.write(self.style.SUCCESS(
-            "Demo district ready: " + ", ".join(f"{count} {kind} added" for kind, count in made.items())
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo district ready: "
+                + ", ".join(f"{count} {kind} added" for kind, count in made.items())
+            )
+        )
         self.stdout.write(f"\nDemo accounts (password: {settings.DEMO_PASSWORD}):")
         for local, _first, _last, role, discipline in demo.DEMO_ACCOUNTS:
             label = f"{role.label}" + (f" ({discipline.label})" if discipline else "")
