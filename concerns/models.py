@@ -1,1 +1,86 @@
-# Models arrive with this app's issue; see ARCHITECTURE.md for the stable names.
+"""A teacher's worry about a student, as they wrote it. The team's work on it lives in the
+support_team Intake it opened; the teacher only ever sees its status."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+NARRATIVE_MAX = 5000
+
+
+class Category(models.Model):
+    """What a concern is about. Administrators edit the list; some are always urgent."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    name_es = models.CharField(_("name in Spanish"), max_length=80, blank=True)
+    always_urgent = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=100)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Concern(models.Model):
+    class Severity(models.TextChoices):
+        LOW = "low", _("A little worried")
+        MODERATE = "moderate", _("Worried")
+        HIGH = "high", _("Very worried")
+
+    school = models.ForeignKey("schoolwell.School", on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(
+        "schoolwell.Student", on_delete=models.PROTECT, related_name="concerns"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="concerns",
+    )
+    categories = models.ManyToManyField(Category, related_name="concerns")
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    narrative = models.TextField(max_length=NARRATIVE_MAX)
+    observed_on = models.DateField()
+    observed_place = models.CharField(max_length=120, blank=True)
+    immediate_risk = models.BooleanField(default=False)
+    created_at = models.DateTimeField(db_index=True)
+    # A double submit carries the same key: the unique constraint makes it one concern.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
+    # Legacy spreadsheets: who reported it (a name, not an account) and where it came from.
+    imported_from = models.CharField(max_length=255, blank=True)
+    imported_reporter = models.CharField(max_length=120, blank=True)
+    history = HistoricalRecords(m2m_fields=[categories])
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["reporter", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Concern #{self.pk}"
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.imported_from)
+
+
+class Observation(models.Model):
+    """Something the teacher noticed later, added to their own concern."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="observations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField(max_length=NARRATIVE_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Observation on concern #{self.concern_id}"

@@ -11,6 +11,8 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav": {
             "queue": permissions.can_use_queue(user),
+            "concerns": permissions.can_log_concern(user),
+            "concern_import": permissions.can_import_concerns(user),
             "roster": permissions.can_import_roster(user),
             "staff": permissions.is_staff_member(user),
         }

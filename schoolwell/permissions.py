@@ -27,6 +27,7 @@ STAFF_ROLES = frozenset(Role) - {Role.STUDENT}
 TEAM_ROLES = frozenset({Role.SUPPORT, Role.SAFEGUARDING_LEAD})
 CONCERN_ROLES = frozenset({Role.TEACHER, Role.SUPPORT, Role.SAFEGUARDING_LEAD})
 ROSTER_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
+LEGACY_IMPORT_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.SAFEGUARDING_LEAD, Role.DISTRICT_ADMIN})
 TRENDS_ROLES = frozenset({Role.DISTRICT_ANALYST, Role.DISTRICT_ADMIN, Role.SAFEGUARDING_LEAD})
 
 
@@ -98,6 +99,10 @@ def can_use_queue(user: "User") -> bool:
     return has_role(user, TEAM_ROLES)
 
 
+def can_import_concerns(user: "User") -> bool:
+    return has_role(user, LEGACY_IMPORT_ROLES)
+
+
 def can_import_roster(user: "User") -> bool:
     return user.is_superuser or has_role(user, ROSTER_ROLES)
 
@@ -116,6 +121,8 @@ def home_for(user: "User") -> str | None:
     r = roles(user)
     if r & TEAM_ROLES:
         return "support_team:queue"
+    if Role.TEACHER in r:
+        return "concerns:new"
     if r & ROSTER_ROLES and not r - ROSTER_ROLES:
         return "roster_import"
     return None
@@ -159,6 +166,34 @@ def intakes_for(user: "User") -> QuerySet:
     return Intake.objects.filter(school_id__in=school_ids(user, TEAM_ROLES))
 
 
+def concern_students_for(user: "User") -> QuerySet[Student]:
+    """Whom a concern may be about: students enrolled now at the reporter's school."""
+    return students_for(user, CONCERN_ROLES)
+
+
+def concerns_for(user: "User") -> QuerySet:
+    """A reporter's own concerns, and every concern at a school where the user is on the
+    team. Nobody else's: a teacher never sees another teacher's concern."""
+    Concern = apps.get_model("concerns", "Concern")
+    if not getattr(user, "is_authenticated", False):
+        return Concern.objects.none()
+    return Concern.objects.filter(
+        Q(reporter=user, school_id__in=school_ids(user, CONCERN_ROLES))
+        | Q(school_id__in=school_ids(user, TEAM_ROLES))
+    )
+
+
+def is_team_at(user: "User", school_id: int) -> bool:
+    return school_id in school_ids(user, TEAM_ROLES)
+
+
+def concern_imports_for(user: "User") -> QuerySet:
+    ConcernImport = apps.get_model("concerns", "ConcernImport")
+    return ConcernImport.objects.filter(
+        started_by=user, school_id__in=school_ids(user, LEGACY_IMPORT_ROLES)
+    )
+
+
 def roster_imports_for(user: "User") -> QuerySet:
     RosterImport = apps.get_model("schoolwell", "RosterImport")
     if user.is_superuser:
@@ -177,6 +212,10 @@ def get_for_user_or_404(queryset: QuerySet, **lookup: Any) -> Model:
 
 def get_student_or_404(user: "User", pk: int) -> Student:
     return get_for_user_or_404(students_for(user), pk=pk)
+
+
+def get_concern_or_404(user: "User", pk: int):
+    return get_for_user_or_404(concerns_for(user).select_related("student", "school"), pk=pk)
 
 
 def get_intake_or_404(user: "User", pk: int):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("roster/import/", roster_views.roster_import, name="roster_import"),
     path("roster/import/<int:pk>/", roster_views.roster_import_detail, name="roster_import_detail"),
     path("team/", include("support_team.urls")),
+    path("concerns/", include("concerns.urls")),
     # Wagtail serves the editable pages (the self-report page) last.
     # Wagtail's own front-end login would bypass allauth's MFA and rate limits.
     path(

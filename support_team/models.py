@@ -68,3 +68,42 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} #{self.pk}"
+
+
+class TimelineEntry(models.Model):
+    """One line of a student's chronology: what happened, when, by whom, and where the record
+    is. The record itself stays in its app; the entry carries no narrative."""
+
+    class Source(models.TextChoices):
+        CONCERN = "concern", _("Concern")
+        OBSERVATION = "observation", _("Later observation")
+        SELF_REPORT = "self_report", _("Student request")
+        INTAKE = "intake", _("Triage")
+        CASE = "case", _("Case")
+        REFERRAL = "referral", _("Referral")
+        TRANSFER = "transfer", _("Transfer packet")
+
+    student = models.ForeignKey(
+        "schoolwell.Student", on_delete=models.CASCADE, related_name="timeline"
+    )
+    school = models.ForeignKey("schoolwell.School", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    source = models.CharField(max_length=20, choices=Source.choices)
+    title = models.CharField(max_length=200)
+    # ",attendance,bullying," so one LIKE filters by category on every database.
+    categories = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["student", "school", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} on {self.at:%Y-%m-%d}"
+
+    @property
+    def category_slugs(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]

@@ -1,10 +1,11 @@
 """Reads of the hub, always for an acting user and always from a scoped queryset."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from schoolwell import permissions
 from schoolwell.models import User
-from support_team.models import Intake
+from support_team.models import Intake, TimelineEntry
 
 QUEUE_PAGE_SIZE = 100
 
@@ -17,3 +18,49 @@ def queue_for(*, user: User) -> QuerySet[Intake]:
         .select_related("student", "school", "claimed_by")
         .order_by("urgency", "target_at", "pk")
     )
+
+
+def reporter_status_trails(*, source: str, source_ids: list[str]) -> dict[str, list[tuple[str, object]]]:
+    """What the person who raised each item may see of it: "received", "being looked at",
+    "closed", with the date each began. Read from the intakes' history in one query; who
+    looked at it and what they decided stay with the team."""
+    rows = (
+        Intake.history.filter(source=source, source_id__in=source_ids)
+        .order_by("id", "history_date")
+        .values_list("source_id", "status", "history_date")
+    )
+    trails: dict[str, list[tuple[str, object]]] = {}
+    for source_id, status, when in rows:
+        label = REPORTER_LABELS[status]
+        trail = trails.setdefault(source_id, [])
+        if not trail or trail[-1][0] != label:
+            trail.append((label, when))
+    return trails
+
+
+REPORTER_LABELS = {
+    Intake.Status.NEW: _("Received"),
+    Intake.Status.CLAIMED: _("Being looked at"),
+    Intake.Status.TRIAGED: _("Being looked at"),
+    Intake.Status.CLOSED: _("Closed"),
+}
+
+
+def timeline_for(*, user: User, student, source: str = "", category: str = "") -> QuerySet:
+    """The student's chronology at the user's schools, newest first, optionally filtered."""
+    entries = TimelineEntry.objects.filter(
+        student=student, school_id__in=permissions.school_ids(user, permissions.TEAM_ROLES)
+    ).select_related("actor")
+    if source:
+        entries = entries.filter(source=source)
+    if category:
+        entries = entries.filter(categories__contains=f",{category},")
+    return entries
+
+
+def timeline_categories() -> list[tuple[str, str]]:
+    """(slug, name) of every category a chronology can be filtered by."""
+    from django.apps import apps
+
+    Category = apps.get_model("concerns", "Category")
+    return list(Category.objects.values_list("slug", "name"))

@@ -1,13 +1,20 @@
-"""Writes of the hub. intake_open() is the one front door: nothing else creates an Intake."""
+"""Writes of the hub. intake_open() is the one front door: nothing else creates an Intake;
+timeline_add() is the one way anything reaches a student's chronology."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schoolwell import realtime
-from schoolwell.models import School, Student, User
-from support_team.models import Intake
+from schoolwell.models import Membership, Role, School, Student, User
+from support_team.models import Intake, TimelineEntry
 
 URGENT_TARGET = timedelta(hours=1)
 STANDARD_TARGET_SCHOOL_DAYS = 2
@@ -30,6 +37,13 @@ def target_time(*, urgency: int, opened_at: datetime) -> datetime:
     return add_school_days(opened_at, STANDARD_TARGET_SCHOOL_DAYS)
 
 
+def _publish(intake: Intake) -> None:
+    realtime.broadcast_on_commit(
+        realtime.queue_group(intake.school_id),
+        {"type": "queue.changed", "intake": intake.pk, "version": intake.version},
+    )
+
+
 @transaction.atomic
 def intake_open(
     *,
@@ -42,11 +56,10 @@ def intake_open(
     opened_by: User | None = None,
 ) -> Intake:
     """Open an intake in the school's queue. The student must be enrolled at that school now;
-    the queue hears of it only after the surrounding transaction commits."""
-    from django.core.exceptions import ValidationError
-
+    the queue hears of it only after the surrounding transaction commits, and an urgent one
+    alerts the school's safeguarding leads at once."""
     if not student.enrollments.filter(school=school, end_date__isnull=True).exists():
-        raise ValidationError({"student": "This student is not enrolled at this school."})
+        raise ValidationError({"student": _("This student is not enrolled at this school.")})
     opened_at = timezone.now()
     intake = Intake(
         school=school,
@@ -61,8 +74,73 @@ def intake_open(
     )
     intake.full_clean()
     intake.save()
-    realtime.broadcast_on_commit(
-        realtime.queue_group(school.pk),
-        {"type": "queue.changed", "intake": intake.pk, "version": intake.version},
-    )
+    _publish(intake)
+    if urgency == Intake.Urgency.URGENT:
+        transaction.on_commit(lambda: safeguarding_alert(intake=intake))
     return intake
+
+
+@transaction.atomic
+def intake_add_information(*, intake: Intake) -> Intake:
+    """New information about an intake (a teacher's later observation): the queue row
+    changes, and a closed intake comes back to the queue so nobody misses it."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    intake.version += 1
+    if intake.status == Intake.Status.CLOSED:
+        intake.status = Intake.Status.NEW
+    intake.save()
+    _publish(intake)
+    return intake
+
+
+def safeguarding_alert(*, intake: Intake) -> int:
+    """E-mail every safeguarding lead of the school. The message names the school and links
+    to the queue; it never names the student or says what was written."""
+    leads = Membership.objects.filter(
+        school_id=intake.school_id, role=Role.SAFEGUARDING_LEAD, active=True, user__is_active=True
+    ).select_related("user", "school")
+    recipients = [m.user.email for m in leads if m.user.email]
+    if not recipients:
+        return 0
+    school_name = leads[0].school.name
+    link = f"{settings.SITE_URL}{reverse('support_team:queue')}#intake-{intake.pk}"
+    return send_mail(
+        subject=_("Urgent concern at %(school)s") % {"school": school_name},
+        message=_(
+            "An urgent concern has been raised at %(school)s and is waiting in the queue.\n\n"
+            "Open it now: %(link)s\n\nThis message leaves out every detail on purpose; "
+            "sign in to SchoolWell to see it."
+        )
+        % {"school": school_name, "link": link},
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+def timeline_add(
+    *,
+    student: Student,
+    school: School,
+    source: str,
+    title: str,
+    at: datetime | None = None,
+    categories: Iterable[str] = (),
+    actor: User | None = None,
+    link: str = "",
+) -> TimelineEntry:
+    """Add one line to the student's chronology (no narrative: the title says what kind of
+    thing happened, the link leads to the record)."""
+    slugs = sorted(set(categories))
+    entry = TimelineEntry(
+        student=student,
+        school=school,
+        source=source,
+        title=title[:200],
+        at=at or timezone.now(),
+        categories=f",{','.join(slugs)}," if slugs else "",
+        actor=actor,
+        link=link,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry

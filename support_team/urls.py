@@ -6,4 +6,5 @@ app_name = "support_team"
 
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    path("students/<int:pk>/", views.student_chronology, name="student"),
 ]

@@ -5,12 +5,17 @@ Each of the project's own routes must have an entry in ROUTES; third-party route
 route with no expectation fails test_every_route_has_an_expectation.
 """
 
+import datetime
+import uuid
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from schoolwell.models import Discipline, Role, RosterImport
 from schoolwell.routing import websocket_urlpatterns
-from tests.factories import SchoolFactory, member
+from concerns.models import Category
+from concerns.services import concern_create
+from tests.factories import SchoolFactory, enrolled_student, member
 
 ROLES = (
     "anonymous",
@@ -27,6 +32,14 @@ ROLES = (
     "district_analyst",
     "district_admin",
 )
+CONCERN = {"teacher"} | {
+    "social_worker",
+    "counselor",
+    "psychologist",
+    "nurse",
+    "team_administrator",
+    "safeguarding_lead",
+}
 TEAM = {
     "social_worker",
     "counselor",
@@ -62,7 +75,7 @@ def expect(allowed: set[str], *, ok: int = 200, other: int = 403) -> dict[str, o
 
 def home_expectation() -> dict[str, object]:
     result = expect(set(ROLES) - {"anonymous"})
-    for role in TEAM | ROSTER:
+    for role in TEAM | ROSTER | {"teacher"}:
         result[role] = 302
     return result
 
@@ -77,11 +90,39 @@ ROUTES = {
         lambda ctx: reverse("roster_import_detail", args=[ctx["own_import"].pk]),
         expect(ROSTER),
     ),
+    "concerns:new": (lambda ctx: reverse("concerns:new"), expect(CONCERN)),
+    "concerns:student_search": (
+        lambda ctx: reverse("concerns:student_search") + "?q=Le",
+        expect(CONCERN),
+    ),
+    "concerns:mine": (lambda ctx: reverse("concerns:mine"), expect(CONCERN)),
+    # Another teacher's concern at the same school: the team sees it, a teacher does not.
+    "concerns:detail": (
+        lambda ctx: reverse("concerns:detail", args=[ctx["concern"].pk]),
+        expect(TEAM) | {"teacher": 404},
+    ),
+    "concerns:urgent": (
+        lambda ctx: reverse("concerns:urgent", args=[ctx["concern"].pk]),
+        expect(TEAM) | {"teacher": 404},
+    ),
+    "concerns:observe": (
+        lambda ctx: reverse("concerns:observe", args=[ctx["concern"].pk]),
+        dict.fromkeys(ROLES, 405),  # POST only
+    ),
+    "support_team:student": (
+        lambda ctx: reverse("support_team:student", args=[ctx["student"].pk]),
+        expect(TEAM),
+    ),
     "wagtail_serve": (lambda ctx: "/no-such-page/", dict.fromkeys(ROLES, 404)),
     "wagtail_frontend_login": (lambda ctx: "/_util/login/", dict.fromkeys(ROLES, 302)),
 }
 # Objects of another school (or another administrator) answer 404 to those who may use the page.
 FOREIGN_OBJECT_ROUTES = {
+    "concerns:detail": lambda ctx: reverse("concerns:detail", args=[ctx["other_concern"].pk]),
+    "concerns:urgent": lambda ctx: reverse("concerns:urgent", args=[ctx["other_concern"].pk]),
+    "support_team:student": lambda ctx: reverse(
+        "support_team:student", args=[ctx["other_student"].pk]
+    ),
     "roster_import_detail": lambda ctx: reverse(
         "roster_import_detail", args=[ctx["other_import"].pk]
     ),
@@ -142,13 +183,36 @@ def test_every_websocket_route_has_an_expectation():
 @pytest.fixture
 def context(db):
     school = SchoolFactory()
-    other_admin = member(Role.SCHOOL_ADMIN, school=SchoolFactory(district=school.district))
+    other_school = SchoolFactory(district=school.district)
+    other_admin = member(Role.SCHOOL_ADMIN, school=other_school)
+    student = enrolled_student(school)
+    other_student = enrolled_student(other_school)
     return {
         "school": school,
+        "student": student,
+        "other_student": other_student,
+        "concern": concern_by(member(Role.TEACHER, school=school), school, student),
+        "other_concern": concern_by(
+            member(Role.TEACHER, school=other_school), other_school, other_student
+        ),
         "other_import": RosterImport.objects.create(
             source_name="other.zip", started_by=other_admin
         ),
     }
+
+
+def concern_by(teacher, school, student):
+    concern, _created = concern_create(
+        reporter=teacher,
+        school=school,
+        student=student,
+        categories=[Category.objects.get(slug="attendance")],
+        severity="low",
+        narrative="Absent often",
+        observed_on=datetime.date(2026, 1, 5),
+        idempotency_key=uuid.uuid4(),
+    )
+    return concern
 
 
 def check(client, url: str, expected, role: str) -> None:
@@ -187,7 +251,7 @@ def test_objects_of_another_school_are_not_found(client, context, role):
         if allowed == 200:
             assert response.status_code == 404, (role, name)
         else:
-            assert response.status_code in (302, 403), (role, name, response.status_code)
+            assert response.status_code in (302, 403, 404), (role, name, response.status_code)
 
 
 @pytest.mark.parametrize("role", sorted(set(ROLES) - {"anonymous", "student"}))

@@ -1,0 +1,54 @@
+"""Reads of concerns, always for an acting user and from a scoped queryset."""
+
+from django.db.models import Q, QuerySet
+
+from concerns.models import Category, Concern
+from schoolwell import permissions
+from schoolwell.models import Student, User
+from support_team import selectors as hub_selectors
+
+SEARCH_LIMIT = 10
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(active=True)
+
+
+def student_search(*, user: User, query: str) -> list[Student]:
+    """Students at the reporter's school whose name or SIS id contains the query."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    students = permissions.concern_students_for(user)
+    for word in query.split()[:3]:
+        students = students.filter(
+            Q(legal_first_name__icontains=word)
+            | Q(legal_last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(sis_id__icontains=word)
+        )
+    return list(students.order_by("legal_last_name", "legal_first_name")[:SEARCH_LIMIT])
+
+
+def my_concerns(*, user: User) -> list[Concern]:
+    """The reporter's own concerns with their status trail ("received", "being looked at",
+    "closed", each with its date), in a fixed number of queries."""
+    concerns = list(
+        permissions.concerns_for(user)
+        .filter(reporter=user)
+        .select_related("student")
+        .prefetch_related("categories")
+        .order_by("-created_at")[:200]
+    )
+    trails = hub_selectors.reporter_status_trails(
+        source="concern", source_ids=[str(c.pk) for c in concerns]
+    )
+    for concern in concerns:
+        concern.status_trail = trails.get(str(concern.pk), [])
+        concern.status_label = concern.status_trail[-1][0] if concern.status_trail else ""
+    return concerns
+
+
+def status_trail(concern: Concern) -> list[tuple[str, object]]:
+    trails = hub_selectors.reporter_status_trails(source="concern", source_ids=[str(concern.pk)])
+    return trails.get(str(concern.pk), [])

@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from concerns import selectors, services
+from concerns.forms import ConcernForm, ObservationForm
+from schoolwell import audit, permissions
+from schoolwell.models import Membership, Role
+
+
+def _school_for(user, student):
+    """The reporter's school that the chosen student is enrolled at."""
+    school_ids = permissions.school_ids(user, permissions.CONCERN_ROLES)
+    return student.enrollments.filter(end_date__isnull=True, school_id__in=school_ids)[0].school
+
+
+@permissions.require(permissions.can_log_concern)
+def concern_new(request: HttpRequest) -> HttpResponse:
+    """One screen: find the student (as you type, or with the Search button when there is no
+    JavaScript), tick categories, say how worried, write what happened, submit."""
+    query = request.GET.get("q") or request.POST.get("q", "")
+    initial = {}
+    if request.GET.get("student"):
+        initial["student"] = request.GET["student"]
+    searching = request.method == "POST" and "search" in request.POST
+    form = ConcernForm(
+        request.POST if request.method == "POST" and not searching else None,
+        user=request.user, initial=initial,
+    )
+    if searching:
+        form = ConcernForm(user=request.user, initial=request.POST.dict())
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            concern, _created = services.concern_create(
+                reporter=request.user, school=_school_for(request.user, data["student"]),
+                student=data["student"], categories=list(data["categories"]),
+                severity=data["severity"], narrative=data["narrative"],
+                observed_on=data["observed_on"], observed_place=data["observed_place"],
+                immediate_risk=data["immediate_risk"], idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if services.concern_intake(concern).urgency == 0:
+                return redirect("concerns:urgent", pk=concern.pk)
+            messages.success(request, _("Received. The support team will look at it."))
+            return redirect("concerns:mine")
+    chosen = form["student"].value() if form.is_bound or initial else None
+    return render(request, "concerns/concern_form.html", {
+        "form": form,
+        "query": query,
+        "results": selectors.student_search(user=request.user, query=query),
+        "chosen": permissions.concern_students_for(request.user).filter(pk=chosen).first()
+        if str(chosen or "").isdigit() else None,
+    })
+
+
+@require_GET
+@permissions.require(permissions.can_log_concern)
+def student_search(request: HttpRequest) -> HttpResponse:
+    """The live results under the search box (htmx); the same partial the form page uses."""
+    query = request.GET.get("q", "")
+    return render(request, "concerns/concern_form.html#student-results", {
+        "query": query, "results": selectors.student_search(user=request.user, query=query),
+    })
+
+
+@permissions.require(permissions.can_log_concern)
+def my_concerns(request: HttpRequest) -> HttpResponse:
+    return render(request, "concerns/my_concerns.html", {
+        "concerns": selectors.my_concerns(user=request.user),
+    })
+
+
+@permissions.require(permissions.can_log_concern)
+def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reporter sees what they wrote and its status; the school's team sees it all and
+    the read is logged."""
+    concern = permissions.get_concern_or_404(request.user, pk)
+    team_view = permissions.is_team_at(request.user, concern.school_id)
+    if team_view:
+        audit.access_log(user=request.user, obj=concern, student=concern.student)
+    trail = selectors.status_trail(concern)
+    return render(request, "concerns/concern_detail.html", {
+        "concern": concern, "team_view": team_view, "trail": trail,
+        "can_add": concern.reporter_id == request.user.pk, "form": ObservationForm(),
+    })
+
+
+@permissions.require(permissions.can_log_concern)
+def concern_urgent(request: HttpRequest, pk: int) -> HttpResponse:
+    """What to do right now, for the teacher who has just raised an urgent concern."""
+    concern = permissions.get_concern_or_404(request.user, pk)
+    leads = Membership.objects.filter(
+        school_id=concern.school_id, role=Role.SAFEGUARDING_LEAD, active=True
+    ).select_related("user")
+    return render(request, "concerns/concern_urgent.html", {
+        "concern": concern, "leads": [m.user for m in leads], "school": concern.school,
+    })
+
+
+@require_POST
+@permissions.require(permissions.can_log_concern)
+def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = permissions.get_concern_or_404(request.user, pk)
+    form = ObservationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.observation_add(concern=concern, author=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Added. The support team can see it."))
+        return redirect("concerns:detail", pk=concern.pk)
+    return render(request, "concerns/concern_detail.html", {
+        "concern": concern, "team_view": False, "trail": selectors.status_trail(concern),
+        "can_add": concern.reporter_id == request.user.pk, "form": form,
+    }, status=400)
