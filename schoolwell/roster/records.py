@@ -1,0 +1,116 @@
+"""The records a parsed bundle is made of: only what SchoolWell keeps, in slotted classes,
+because a district's users file holds tens of thousands of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+MISSING_REFS_KEPT = 5000  # past this many, problems are capped anyway
+
+
+@dataclass(slots=True)
+class OrgRow:
+    sid: str
+    line: int
+    live: bool
+    name: str
+    type: str
+    identifier: str
+    parent: str
+
+
+@dataclass(slots=True)
+class ClassRow:
+    live: bool
+    school: str
+    term_end: date | None  # the latest end of the class's terms, when the bundle has them
+
+
+@dataclass(slots=True)
+class UserRow:
+    sid: str
+    line: int
+    live: bool
+    enabled: bool
+    given: str
+    family: str
+    preferred: str
+    identifier: str
+    email: str
+    phone: str
+    grade: str
+    agents: tuple[str, ...]
+    primary_org: str
+
+
+@dataclass(slots=True)
+class DemographicRow:
+    line: int
+    birth_date: date | None
+    has_birth_date: bool
+    flags: dict[str, bool]
+
+
+@dataclass(slots=True)
+class Assignment:
+    """What the bundle says about one user's role at one org, from every row that says it:
+    live if any row is live; `end` is when a withdrawn row says it ended."""
+
+    file: str
+    line: int
+    live: bool = False
+    begin: date | None = None
+    end: date | None = None
+    withdrawn: bool = False
+
+
+@dataclass
+class Parsed:
+    version: str = ""
+    modes: dict[str, str] = field(default_factory=dict)  # file key -> bulk | delta
+    orgs: dict[str, OrgRow] = field(default_factory=dict)
+    classes: dict[str, ClassRow] = field(default_factory=dict)
+    users: dict[str, UserRow] = field(default_factory=dict)
+    demographics: dict[str, DemographicRow] = field(default_factory=dict)
+    assignments: dict[tuple[str, str, str], Assignment] = field(default_factory=dict)
+    missing_users: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+    missing_orgs: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    _kept_refs: int = 0
+
+    def need_user(self, sid: str, shown: str, line: int, what: str) -> None:
+        if sid not in self.users:
+            self._keep(self.missing_users, sid, shown, line, what)
+
+    def need_org(self, sid: str, shown: str, line: int, what: str) -> None:
+        org = self.orgs.get(sid)
+        if org is None or not org.live:
+            self._keep(self.missing_orgs, sid, shown, line, what)
+
+    def _keep(self, refs: dict, sid: str, shown: str, line: int, what: str) -> None:
+        """Every unknown id keeps where it was first seen (so that it is reported if the
+        database does not know it either); further sightings only up to a cap."""
+        places = refs.setdefault(sid, [])
+        if not places or self._kept_refs < MISSING_REFS_KEPT:
+            places.append((shown, line, what))
+            self._kept_refs += 1
+
+    def assign(
+        self, key: tuple[str, str, str], shown: str, line: int, live: bool, begin, end
+    ) -> None:
+        """Fold one row into the assignment for (user, org, role)."""
+        found = self.assignments.get(key)
+        if found is None:
+            found = self.assignments[key] = Assignment(shown, line)
+        if live:
+            found.live = True
+            if begin and (found.begin is None or begin < found.begin):
+                found.begin = begin
+        else:
+            found.withdrawn = True
+            if end and (found.end is None or end > found.end):
+                found.end = end
+
+    def is_bulk(self, key: str) -> bool:
+        return self.modes.get(key) == "bulk"
