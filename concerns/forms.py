@@ -8,9 +8,7 @@ from concerns import selectors
 from concerns.models import NARRATIVE_MAX, Concern
 from schoolwell import permissions
 
-NARRATIVE_HINT = _(
-    "What I saw: … What was said (their words if you can): … What I did: …"
-)
+NARRATIVE_HINT = _("What I saw: … What was said (their words if you can): … What I did: …")
 
 
 class StudentChoiceField(forms.ModelChoiceField):
@@ -23,26 +21,34 @@ class ConcernForm(forms.Form):
     server, so a crafted POST naming another school's student is a form error."""
 
     student = StudentChoiceField(
-        queryset=None, label=_("Student"), widget=forms.RadioSelect,
+        queryset=None,
+        label=_("Student"),
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose a student from your school.")},
     )
     categories = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label=_("What is it about?"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("What is it about?"),
         error_messages={"required": _("Tick at least one category.")},
     )
     severity = forms.ChoiceField(
         choices=Concern.Severity.choices, widget=forms.RadioSelect, label=_("How worried are you?")
     )
     narrative = forms.CharField(
-        label=_("What happened?"), max_length=NARRATIVE_MAX, help_text=NARRATIVE_HINT,
+        label=_("What happened?"),
+        max_length=NARRATIVE_MAX,
+        help_text=NARRATIVE_HINT,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     observed_on = forms.DateField(
-        label=_("When"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("When"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     observed_place = forms.CharField(label=_("Where"), max_length=120, required=False)
     immediate_risk = forms.BooleanField(
-        required=False, label=_("I think this student may be at immediate risk of harm"),
+        required=False,
+        label=_("I think this student may be at immediate risk of harm"),
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -63,6 +69,7 @@ class ConcernForm(forms.Form):
 
 class ObservationForm(forms.Form):
     text = forms.CharField(
-        label=_("What else have you noticed?"), max_length=NARRATIVE_MAX,
+        label=_("What else have you noticed?"),
+        max_length=NARRATIVE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )

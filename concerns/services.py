@@ -53,9 +53,15 @@ def concern_create(
     try:
         with transaction.atomic():
             return _create(
-                reporter=reporter, school=school, student=student, categories=categories,
-                severity=severity, narrative=narrative, observed_on=observed_on,
-                observed_place=observed_place, immediate_risk=immediate_risk,
+                reporter=reporter,
+                school=school,
+                student=student,
+                categories=categories,
+                severity=severity,
+                narrative=narrative,
+                observed_on=observed_on,
+                observed_place=observed_place,
+                immediate_risk=immediate_risk,
                 idempotency_key=idempotency_key,
             ), True
     except IntegrityError:
@@ -76,8 +82,12 @@ def _create(*, reporter, school, student, categories, idempotency_key, **fields)
     if not categories:
         raise ValidationError({"categories": _("Tick at least one category.")})
     concern = Concern(
-        reporter=reporter, school=school, student=student, created_at=timezone.now(),
-        idempotency_key=idempotency_key, **fields,
+        reporter=reporter,
+        school=school,
+        student=student,
+        created_at=timezone.now(),
+        idempotency_key=idempotency_key,
+        **fields,
     )
     concern.full_clean()
     concern.save()
@@ -95,9 +105,13 @@ def _create(*, reporter, school, student, categories, idempotency_key, **fields)
         opened_by=reporter,
     )
     hub.timeline_add(
-        student=student, school=school, source=TimelineEntry.Source.CONCERN,
-        title=_("Concern logged: %(title)s") % {"title": title}, at=concern.created_at,
-        categories=[c.slug for c in categories], actor=reporter,
+        student=student,
+        school=school,
+        source=TimelineEntry.Source.CONCERN,
+        title=_("Concern logged: %(title)s") % {"title": title},
+        at=concern.created_at,
+        categories=[c.slug for c in categories],
+        actor=reporter,
         link=reverse("concerns:detail", args=[concern.pk]),
     )
     return concern
@@ -120,8 +134,11 @@ def observation_add(*, concern: Concern, author: User, text: str) -> Observation
     if intake is not None:
         hub.intake_add_information(intake=intake)
     hub.timeline_add(
-        student=concern.student, school=concern.school, source=TimelineEntry.Source.OBSERVATION,
-        title=_("Later observation added to a concern"), actor=author,
+        student=concern.student,
+        school=concern.school,
+        source=TimelineEntry.Source.OBSERVATION,
+        title=_("Later observation added to a concern"),
+        actor=author,
         categories=concern.categories.values_list("slug", flat=True),
         link=reverse("concerns:detail", args=[concern.pk]),
     )

@@ -28,7 +28,8 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     searching = request.method == "POST" and "search" in request.POST
     form = ConcernForm(
         request.POST if request.method == "POST" and not searching else None,
-        user=request.user, initial=initial,
+        user=request.user,
+        initial=initial,
     )
     if searching:
         form = ConcernForm(user=request.user, initial=request.POST.dict())
@@ -36,11 +37,16 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             concern, _created = services.concern_create(
-                reporter=request.user, school=_school_for(request.user, data["student"]),
-                student=data["student"], categories=list(data["categories"]),
-                severity=data["severity"], narrative=data["narrative"],
-                observed_on=data["observed_on"], observed_place=data["observed_place"],
-                immediate_risk=data["immediate_risk"], idempotency_key=data["idempotency_key"],
+                reporter=request.user,
+                school=_school_for(request.user, data["student"]),
+                student=data["student"],
+                categories=list(data["categories"]),
+                severity=data["severity"],
+                narrative=data["narrative"],
+                observed_on=data["observed_on"],
+                observed_place=data["observed_place"],
+                immediate_risk=data["immediate_risk"],
+                idempotency_key=data["idempotency_key"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -50,13 +56,18 @@ def concern_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Received. The support team will look at it."))
             return redirect("concerns:mine")
     chosen = form["student"].value() if form.is_bound or initial else None
-    return render(request, "concerns/concern_form.html", {
-        "form": form,
-        "query": query,
-        "results": selectors.student_search(user=request.user, query=query),
-        "chosen": permissions.concern_students_for(request.user).filter(pk=chosen).first()
-        if str(chosen or "").isdigit() else None,
-    })
+    return render(
+        request,
+        "concerns/concern_form.html",
+        {
+            "form": form,
+            "query": query,
+            "results": selectors.student_search(user=request.user, query=query),
+            "chosen": permissions.concern_students_for(request.user).filter(pk=chosen).first()
+            if str(chosen or "").isdigit()
+            else None,
+        },
+    )
 
 
 @require_GET
@@ -64,16 +75,25 @@ def concern_new(request: HttpRequest) -> HttpResponse:
 def student_search(request: HttpRequest) -> HttpResponse:
     """The live results under the search box (htmx); the same partial the form page uses."""
     query = request.GET.get("q", "")
-    return render(request, "concerns/concern_form.html#student-results", {
-        "query": query, "results": selectors.student_search(user=request.user, query=query),
-    })
+    return render(
+        request,
+        "concerns/concern_form.html#student-results",
+        {
+            "query": query,
+            "results": selectors.student_search(user=request.user, query=query),
+        },
+    )
 
 
 @permissions.require(permissions.can_log_concern)
 def my_concerns(request: HttpRequest) -> HttpResponse:
-    return render(request, "concerns/my_concerns.html", {
-        "concerns": selectors.my_concerns(user=request.user),
-    })
+    return render(
+        request,
+        "concerns/my_concerns.html",
+        {
+            "concerns": selectors.my_concerns(user=request.user),
+        },
+    )
 
 
 @permissions.require(permissions.can_log_concern)
@@ -85,10 +105,17 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if team_view:
         audit.access_log(user=request.user, obj=concern, student=concern.student)
     trail = selectors.status_trail(concern)
-    return render(request, "concerns/concern_detail.html", {
-        "concern": concern, "team_view": team_view, "trail": trail,
-        "can_add": concern.reporter_id == request.user.pk, "form": ObservationForm(),
-    })
+    return render(
+        request,
+        "concerns/concern_detail.html",
+        {
+            "concern": concern,
+            "team_view": team_view,
+            "trail": trail,
+            "can_add": concern.reporter_id == request.user.pk,
+            "form": ObservationForm(),
+        },
+    )
 
 
 @permissions.require(permissions.can_log_concern)
@@ -98,9 +125,15 @@ def concern_urgent(request: HttpRequest, pk: int) -> HttpResponse:
     leads = Membership.objects.filter(
         school_id=concern.school_id, role=Role.SAFEGUARDING_LEAD, active=True
     ).select_related("user")
-    return render(request, "concerns/concern_urgent.html", {
-        "concern": concern, "leads": [m.user for m in leads], "school": concern.school,
-    })
+    return render(
+        request,
+        "concerns/concern_urgent.html",
+        {
+            "concern": concern,
+            "leads": [m.user for m in leads],
+            "school": concern.school,
+        },
+    )
 
 
 @require_POST
@@ -110,13 +143,23 @@ def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObservationForm(request.POST)
     if form.is_valid():
         try:
-            services.observation_add(concern=concern, author=request.user, text=form.cleaned_data["text"])
+            services.observation_add(
+                concern=concern, author=request.user, text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Added. The support team can see it."))
         return redirect("concerns:detail", pk=concern.pk)
-    return render(request, "concerns/concern_detail.html", {
-        "concern": concern, "team_view": False, "trail": selectors.status_trail(concern),
-        "can_add": concern.reporter_id == request.user.pk, "form": form,
-    }, status=400)
+    return render(
+        request,
+        "concerns/concern_detail.html",
+        {
+            "concern": concern,
+            "team_view": False,
+            "trail": selectors.status_trail(concern),
+            "can_add": concern.reporter_id == request.user.pk,
+            "form": form,
+        },
+        status=400,
+    )

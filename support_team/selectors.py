@@ -20,7 +20,9 @@ def queue_for(*, user: User) -> QuerySet[Intake]:
     )
 
 
-def reporter_status_trails(*, source: str, source_ids: list[str]) -> dict[str, list[tuple[str, object]]]:
+def reporter_status_trails(
+    *, source: str, source_ids: list[str]
+) -> dict[str, list[tuple[str, object]]]:
     """What the person who raised each item may see of it: "received", "being looked at",
     "closed", with the date each began. Read from the intakes' history in one query; who
     looked at it and what they decided stay with the team."""

@@ -21,15 +21,21 @@ def student_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     source = request.GET.get("source", "")
     category = request.GET.get("category", "")
     entries = list(
-        selectors.timeline_for(user=request.user, student=student, source=source, category=category)[:500]
+        selectors.timeline_for(
+            user=request.user, student=student, source=source, category=category
+        )[:500]
     )
-    return render(request, "support_team/student.html", {
-        "student": student,
-        "entries": entries,
-        "enrollments": student.enrollments.select_related("school"),
-        "guardians": student.guardians.all(),
-        "sources": TimelineEntry.Source.choices,
-        "categories": selectors.timeline_categories(),
-        "source": source,
-        "category": category,
-    })
+    return render(
+        request,
+        "support_team/student.html",
+        {
+            "student": student,
+            "entries": entries,
+            "enrollments": student.enrollments.select_related("school"),
+            "guardians": student.guardians.all(),
+            "sources": TimelineEntry.Source.choices,
+            "categories": selectors.timeline_categories(),
+            "source": source,
+            "category": category,
+        },
+    )

@@ -33,9 +33,14 @@ def form_data(student, **overrides):
 
 def make_concern(teacher, school, student, **overrides):
     fields = dict(
-        reporter=teacher, school=school, student=student,
-        categories=[Category.objects.get(slug="attendance")], severity="low",
-        narrative=SENTINEL, observed_on=datetime.date(2026, 11, 20), idempotency_key=uuid.uuid4(),
+        reporter=teacher,
+        school=school,
+        student=student,
+        categories=[Category.objects.get(slug="attendance")],
+        severity="low",
+        narrative=SENTINEL,
+        observed_on=datetime.date(2026, 11, 20),
+        idempotency_key=uuid.uuid4(),
     )
     fields.update(overrides)
     return concern_create(**fields)[0]
@@ -48,7 +53,11 @@ def test_a_teacher_logs_a_concern_and_the_queue_gets_it(client, teacher_a, stude
     assert response["Location"] == reverse("concerns:mine")
     concern = Concern.objects.get()
     intake = concern_intake(concern)
-    assert (intake.school, intake.student, intake.urgency) == (school_a, student_a, Intake.Urgency.NORMAL)
+    assert (intake.school, intake.student, intake.urgency) == (
+        school_a,
+        student_a,
+        Intake.Urgency.NORMAL,
+    )
     assert SENTINEL not in intake.summary
     entry = TimelineEntry.objects.get()
     assert entry.link == reverse("concerns:detail", args=[concern.pk])
@@ -104,7 +113,12 @@ def test_an_urgent_concern_alerts_the_leads_without_naming_the_student(
     assert message.to == [lead.email]
     text = message.subject + message.body
     assert school_a.name in text
-    for secret in (SENTINEL, student_a.legal_first_name, student_a.legal_last_name, student_a.sis_id):
+    for secret in (
+        SENTINEL,
+        student_a.legal_first_name,
+        student_a.legal_last_name,
+        student_a.sis_id,
+    ):
         assert secret not in text
     page = client.get(response["Location"]).content.decode()
     assert "Lena Lead" in page
@@ -114,8 +128,13 @@ def test_an_urgent_concern_alerts_the_leads_without_naming_the_student(
 @pytest.mark.django_db
 def test_self_harm_and_abuse_are_always_urgent(teacher_a, school_a, student_a):
     for slug in ("self-harm", "abuse-neglect"):
-        concern = make_concern(teacher_a, school_a, student_a,
-                               categories=[Category.objects.get(slug=slug)], severity="low")
+        concern = make_concern(
+            teacher_a,
+            school_a,
+            student_a,
+            categories=[Category.objects.get(slug=slug)],
+            severity="low",
+        )
         assert concern_intake(concern).urgency == Intake.Urgency.URGENT
     high = make_concern(teacher_a, school_a, student_a, severity="high")
     assert concern_intake(high).urgency == Intake.Urgency.HIGH
@@ -133,7 +152,9 @@ def test_the_history_of_a_concern_shows_every_change(teacher_a, school_a, studen
 
 
 @pytest.mark.django_db
-def test_the_teacher_sees_each_status_with_its_date_and_nothing_more(client, teacher_a, school_a, student_a):
+def test_the_teacher_sees_each_status_with_its_date_and_nothing_more(
+    client, teacher_a, school_a, student_a
+):
     concern = make_concern(teacher_a, school_a, student_a)
     intake = concern_intake(concern)
     intake.status = Intake.Status.CLAIMED
@@ -143,20 +164,27 @@ def test_the_teacher_sees_each_status_with_its_date_and_nothing_more(client, tea
     intake.save()
     client.force_login(teacher_a)
     page = client.get(reverse("concerns:mine")).content.decode()
-    trail = page[page.index('class="status-trail"'):]
+    trail = page[page.index('class="status-trail"') :]
     assert trail.index("Received") < trail.index("Being looked at") < trail.index("Closed")
     assert "Team outcome" not in page
-    assert "Team outcome" not in client.get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    assert (
+        "Team outcome"
+        not in client.get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    )
 
 
 @pytest.mark.django_db
-def test_a_later_observation_reaches_the_same_intake_and_reopens_it(client, teacher_a, school_a, student_a):
+def test_a_later_observation_reaches_the_same_intake_and_reopens_it(
+    client, teacher_a, school_a, student_a
+):
     concern = make_concern(teacher_a, school_a, student_a)
     intake = concern_intake(concern)
     intake.status = Intake.Status.CLOSED
     intake.save()
     client.force_login(teacher_a)
-    response = client.post(reverse("concerns:observe", args=[concern.pk]), {"text": "Crying again today"})
+    response = client.post(
+        reverse("concerns:observe", args=[concern.pk]), {"text": "Crying again today"}
+    )
     assert response.status_code == 302
     intake.refresh_from_db()
     assert intake.status == Intake.Status.NEW
@@ -179,7 +207,9 @@ def test_only_the_reporter_adds_observations(team_a, teacher_a, school_a, studen
 def test_without_javascript_the_search_button_finds_students(client, teacher_a, school_a):
     student = enrolled_student(school_a, legal_first_name="Marisol", legal_last_name="Quintero")
     client.force_login(teacher_a)
-    response = client.post(reverse("concerns:new"), {"q": "Quint", "search": "1", "narrative": "kept"})
+    response = client.post(
+        reverse("concerns:new"), {"q": "Quint", "search": "1", "narrative": "kept"}
+    )
     page = response.content.decode()
     assert f'value="{student.pk}"' in page
     assert "kept" in page  # what was typed so far stays
@@ -205,7 +235,9 @@ def test_the_form_can_start_from_a_chosen_student(client, teacher_a, student_a):
 
 
 @pytest.mark.django_db
-def test_reading_the_chronology_writes_an_access_log_row(client, team_a, teacher_a, school_a, student_a):
+def test_reading_the_chronology_writes_an_access_log_row(
+    client, team_a, teacher_a, school_a, student_a
+):
     make_concern(teacher_a, school_a, student_a)
     make_concern(teacher_a, school_a, student_a, categories=[Category.objects.get(slug="bullying")])
     client.force_login(team_a)
@@ -214,7 +246,9 @@ def test_reading_the_chronology_writes_an_access_log_row(client, team_a, teacher
     assert len(response.context["entries"]) == 2
     log = AccessLog.objects.get()
     assert (log.user, log.student, log.reason) == (team_a, student_a, "chronology")
-    filtered = client.get(reverse("support_team:student", args=[student_a.pk]), {"category": "bullying"})
+    filtered = client.get(
+        reverse("support_team:student", args=[student_a.pk]), {"category": "bullying"}
+    )
     assert len(filtered.context["entries"]) == 1
 
 
