@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from concerns import selectors, services
+from support_team import services as hub
 from concerns.forms import ConcernForm, ObservationForm
 from schoolwell import audit, permissions
 from schoolwell.models import Membership, Role
@@ -87,13 +88,9 @@ def student_search(request: HttpRequest) -> HttpResponse:
 
 @permissions.require(permissions.can_log_concern)
 def my_concerns(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "concerns/my_concerns.html",
-        {
-            "concerns": selectors.my_concerns(user=request.user),
-        },
-    )
+    concerns = selectors.my_concerns(user=request.user)
+    hub.status_seen_mark(user=request.user)
+    return render(request, "concerns/my_concerns.html", {"concerns": concerns})
 
 
 @permissions.require(permissions.can_log_concern)

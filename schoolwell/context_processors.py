@@ -8,12 +8,21 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
+    concerns = permissions.can_log_concern(user)
     return {
         "nav": {
+            # The teacher's in-app notice: concerns picked up or closed since they last looked.
+            "concern_updates": concerns and _concern_updates(user),
             "queue": permissions.can_use_queue(user),
-            "concerns": permissions.can_log_concern(user),
+            "concerns": concerns,
             "concern_import": permissions.can_import_concerns(user),
             "roster": permissions.can_import_roster(user),
             "staff": permissions.is_staff_member(user),
         }
     }
+
+
+def _concern_updates(user) -> int:
+    from support_team.selectors import status_updates_for
+
+    return status_updates_for(user=user, source="concern")

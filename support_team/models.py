@@ -107,3 +107,16 @@ class TimelineEntry(models.Model):
     @property
     def category_slugs(self) -> list[str]:
         return [c for c in self.categories.split(",") if c]
+
+
+class StatusSeen(models.Model):
+    """When a person who raised items (a teacher, later a student) last looked at their
+    statuses, so the header can say how many changed since."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw statuses at {self.seen_at}"

@@ -1,11 +1,11 @@
 """Reads of the hub, always for an acting user and always from a scoped queryset."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell import permissions
 from schoolwell.models import User
-from support_team.models import Intake, TimelineEntry
+from support_team.models import Intake, StatusSeen, TimelineEntry
 
 QUEUE_PAGE_SIZE = 100
 
@@ -66,3 +66,21 @@ def timeline_categories() -> list[tuple[str, str]]:
 
     Category = apps.get_model("concerns", "Category")
     return list(Category.objects.values_list("slug", "name"))
+
+
+def status_updates_for(*, user: User, source: str) -> int:
+    """How many of the items this person raised have moved on (been picked up or closed)
+    since they last looked. One query."""
+    seen = StatusSeen.objects.filter(user=user).values("seen_at")[:1]
+    return (
+        Intake.history.filter(
+            opened_by=user,
+            source=source,
+            status__in=[Intake.Status.CLAIMED, Intake.Status.TRIAGED, Intake.Status.CLOSED],
+            history_type="~",
+        )
+        .filter(Q(history_date__gt=Subquery(seen)) | ~Exists(StatusSeen.objects.filter(user=user)))
+        .values("id")
+        .distinct()
+        .count()
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from schoolwell import realtime
 from schoolwell.models import Membership, Role, School, Student, User
-from support_team.models import Intake, TimelineEntry
+from support_team.models import Intake, StatusSeen, TimelineEntry
 
 URGENT_TARGET = timedelta(hours=1)
 STANDARD_TARGET_SCHOOL_DAYS = 2
@@ -144,3 +144,8 @@ def timeline_add(
     entry.full_clean()
     entry.save()
     return entry
+
+
+def status_seen_mark(*, user: User) -> None:
+    """The person has just looked at their statuses."""
+    StatusSeen.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})

@@ -263,6 +263,7 @@ def test_form_search_and_my_concerns_run_constant_queries(client, teacher_a, sch
     client.force_login(teacher_a)
     first = enrolled_student(school_a, legal_last_name="Constant")
     make_concern(teacher_a, school_a, first)
+    client.get(reverse("concerns:mine"))  # the first visit creates the "seen" row
     counts_one = [
         count_queries(client, reverse("concerns:new"), {"q": "Const"}),
         count_queries(client, reverse("concerns:student_search"), {"q": "Const"}),
@@ -277,3 +278,17 @@ def test_form_search_and_my_concerns_run_constant_queries(client, teacher_a, sch
         count_queries(client, reverse("concerns:mine")),
     ]
     assert counts_one == counts_many
+
+
+@pytest.mark.django_db
+def test_the_teacher_is_told_when_a_concern_is_picked_up(client, teacher_a, school_a, student_a):
+    concern = make_concern(teacher_a, school_a, student_a)
+    client.force_login(teacher_a)
+    client.get(reverse("concerns:mine"))  # seen: nothing new
+    assert "1 update" not in client.get(reverse("concerns:new")).content.decode()
+    intake = concern_intake(concern)
+    intake.status = Intake.Status.CLAIMED
+    intake.save()
+    assert "1 update" in client.get(reverse("concerns:new")).content.decode()
+    client.get(reverse("concerns:mine"))
+    assert "1 update" not in client.get(reverse("concerns:new")).content.decode()
