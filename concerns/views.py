@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from concerns import selectors, services
-from support_team import services as hub
 from concerns.forms import ConcernForm, ObservationForm
 from schoolwell import audit, permissions
 from schoolwell.models import Membership, Role
+from support_team import services as hub
 
 
 def _school_for(user, student):
