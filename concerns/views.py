@@ -10,6 +10,7 @@ from concerns.forms import ConcernForm, ObservationForm
 from schoolwell import audit, permissions
 from schoolwell.models import Membership, Role
 from support_team import services as hub
+from support_team.models import Intake
 
 
 def _school_for(user, student):
@@ -52,7 +53,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if services.concern_intake(concern).urgency == 0:
+            if services.concern_intake(concern).urgency == Intake.Urgency.URGENT:
                 return redirect("concerns:urgent", pk=concern.pk)
             messages.success(request, _("Received. The support team will look at it."))
             return redirect("concerns:mine")
