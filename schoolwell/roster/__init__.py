@@ -8,7 +8,6 @@ transaction. Only the RosterImport record is written outside it, so that a refus
 failed import is still on record.
 
     import_path(path, started_by=None, progress=None) -> RosterImport   raises RosterError
-    import_upload(upload_file, started_by=...) -> RosterImport          never raises RosterError
 
 How the pieces fit: bundle (folder/zip, safety) -> table (CSV rows) -> parse (records) ->
 orgs + plan (what should exist, with the database checks) -> write (what changes).
@@ -18,13 +17,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import IO
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from schoolwell.models import RosterImport, User
-from schoolwell.roster.bundle import Bundle, Problem, Problems, RosterError, open_path, open_zip
+from schoolwell.roster.bundle import Bundle, Problem, Problems, RosterError, open_path
 from schoolwell.roster.orgs import OrgPlan
 from schoolwell.roster.parse import parse_bundle
 from schoolwell.roster.plan import People
@@ -32,38 +30,29 @@ from schoolwell.roster.snapshot import load_orgs, load_people
 from schoolwell.roster.table import Progress
 from schoolwell.roster.write import Writer
 
-__all__ = ["Problem", "Progress", "RosterError", "import_path", "import_upload"]
+__all__ = ["Problem", "Progress", "RosterError", "import_path"]
 
 logger = logging.getLogger(__name__)
 
 
 def import_path(
-    path: str | Path, *, started_by: User | None = None, progress: Progress | None = None
+    path: str | Path,
+    *,
+    started_by: User | None = None,
+    progress: Progress | None = None,
+    record: RosterImport | None = None,
 ) -> RosterImport:
     """Import the bundle in a folder or a .zip file. Raises RosterError (nothing written but
-    the failed RosterImport) when the bundle is refused."""
+    the failed RosterImport) when the bundle is refused. `record` continues an import the
+    web page queued."""
     path = Path(path)
-    record = _start(path.name, started_by)
+    record = record or _start(path.name, started_by)
     try:
         bundle = open_path(path)
     except RosterError as exc:
         _fail(record, exc.problems)
         raise
     return _run(record, bundle, progress)
-
-
-def import_upload(upload_file: IO[bytes], *, started_by: User | None) -> RosterImport:
-    """Import an uploaded .zip bundle. A refused bundle is not an exception here: the
-    returned RosterImport has status failed and lists the problems."""
-    name = getattr(upload_file, "name", None) or "upload.zip"
-    record = _start(Path(name).name, started_by)
-    try:
-        bundle = open_zip(upload_file, record.source_name)
-        return _run(record, bundle, None)
-    except RosterError as exc:
-        if record.status != RosterImport.Status.FAILED:
-            _fail(record, exc.problems)
-        return record
 
 
 def _start(source_name: str, started_by: User | None) -> RosterImport:

@@ -133,10 +133,10 @@ def test_sign_out_clears_the_browser_copy(client, teacher_a):
 
 def test_deactivating_a_user_ends_their_sessions(client, teacher_a):
     client.force_login(teacher_a)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("concerns:mine")).status_code == 200
     teacher_a.is_active = False
     teacher_a.save()
-    response = client.get(reverse("home"))
+    response = client.get(reverse("concerns:mine"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +28,7 @@ from schoolwell.models import (
     Student,
     User,
 )
-from schoolwell.roster import RosterError, import_path, import_upload
+from schoolwell.roster import RosterError, import_path
 
 REPO = next(p for p in Path(__file__).resolve().parents if (p / "manage.py").exists())
 SHARED = REPO / ".." / "shared" / "data"
@@ -445,48 +444,6 @@ def test_a_zip_with_a_parent_directory_member_is_refused(tmp_path):
         "slip.zip: member '../../outside.csv' has an unsafe path; refusing the zip"
     ]
     assert Student.objects.count() == 0
-
-
-def test_an_uploaded_bad_bundle_gives_a_failed_record_instead_of_an_exception(tmp_path):
-    admin = User.objects.create(username="admin", email="admin@district.example")
-    bundle = copy_bundle(MINIMAL, tmp_path)
-    edit(bundle / "users.csv", "USER_0,active", "USER_0,archived")
-    upload = SimpleUploadedFile("roster.zip", zip_folder(bundle, tmp_path / "b.zip").read_bytes())
-
-    record = import_upload(upload, started_by=admin)
-
-    assert record.status == RosterImport.Status.FAILED
-    assert record.started_by == admin
-    assert record.errors == [
-        {
-            "file": "users.csv",
-            "line": 2,
-            "message": "status 'archived' is not active or tobedeleted",
-        }
-    ]
-    assert Student.objects.count() == 0
-
-
-def test_an_uploaded_zip_is_imported_with_history_naming_who_ran_it(tmp_path):
-    admin = User.objects.create(username="admin", email="admin@district.example")
-    upload = SimpleUploadedFile("roster.zip", zip_folder(FULL, tmp_path / "f.zip").read_bytes())
-
-    record = import_upload(upload, started_by=admin)
-
-    assert record.status == RosterImport.Status.DONE
-    assert record.summary["students"]["created"] == 4
-    history = Student.history.first()
-    assert (history.history_user, history.history_change_reason) == (
-        admin,
-        f"OneRoster import #{record.pk}",
-    )
-
-
-def test_a_non_zip_upload_is_a_failed_record():
-    record = import_upload(SimpleUploadedFile("roster.zip", b"not a zip"), started_by=None)
-
-    assert record.status == RosterImport.Status.FAILED
-    assert "is not a readable zip file" in record.errors[0]["message"]
 
 
 def test_the_command_prints_each_problem_as_file_line_and_exits_non_zero(tmp_path):

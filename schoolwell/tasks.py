@@ -1,0 +1,39 @@
+"""Background work of the core app (django-tasks: immediate in the embedded default, the
+database backend and `db_worker` in production)."""
+
+from pathlib import Path
+
+from django.core.cache import cache
+from django_tasks import task
+
+from schoolwell import roster
+from schoolwell.models import RosterImport
+
+PROGRESS_EVERY = 2000
+
+
+def progress_key(record_id: int) -> str:
+    return f"roster-import:{record_id}:progress"
+
+
+def import_progress(record_id: int) -> dict | None:
+    return cache.get(progress_key(record_id))
+
+
+@task()
+def roster_import_task(record_id: int, path: str) -> None:
+    """Run a roster import the web page queued. Progress goes to the cache (the import's own
+    transaction would hide it from the page); the uploaded file is removed afterwards."""
+    record = RosterImport.objects.get(pk=record_id)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done == total or done % PROGRESS_EVERY == 0:
+            cache.set(progress_key(record_id), {"stage": stage, "done": done, "total": total}, 3600)
+
+    try:
+        roster.import_path(path, record=record, progress=progress)
+    except roster.RosterError:
+        pass  # the record says failed and lists every problem
+    finally:
+        Path(path).unlink(missing_ok=True)
+        cache.delete(progress_key(record_id))
