@@ -84,3 +84,39 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"Observation on concern #{self.concern_id}"
+
+
+class ConcernImport(models.Model):
+    """One legacy spreadsheet import. The uploaded bytes wait here (never on disk) between
+    the preview and the confirmation, and are cleared once the import has run."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    school = models.ForeignKey("schoolwell.School", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file = models.BinaryField(blank=True, default=b"")
+    # {field: column header}, e.g. {"date": "Date of concern", "narrative": "Notes"}
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    row_count = models.PositiveIntegerField(default=0)
+    # [{"line": 7, "column": "Date", "message": "..."}], line 1 being the header row
+    problems = models.JSONField(default=list, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from schoolwell.models import Discipline, Role, RosterImport
 from schoolwell.routing import websocket_urlpatterns
-from concerns.models import Category
+from concerns.models import Category, ConcernImport
 from concerns.services import concern_create
 from tests.factories import SchoolFactory, enrolled_student, member
 
@@ -49,6 +49,7 @@ TEAM = {
     "safeguarding_lead",
 }
 ROSTER = {"school_admin", "district_admin"}
+LEGACY_IMPORT = {"safeguarding_lead", "school_admin", "district_admin"}
 LOGIN = "login"  # a redirect to the sign-in page
 
 
@@ -113,6 +114,13 @@ ROUTES = {
         lambda ctx: reverse("support_team:student", args=[ctx["student"].pk]),
         expect(TEAM),
     ),
+    "concerns:import": (lambda ctx: reverse("concerns:import"), expect(LEGACY_IMPORT)),
+    "concerns:import_detail": (
+        lambda ctx: reverse(
+            "concerns:import_detail", args=[getattr(ctx.get("own_concern_import"), "pk", 999999)]
+        ),
+        expect(LEGACY_IMPORT),
+    ),
     "wagtail_serve": (lambda ctx: "/no-such-page/", dict.fromkeys(ROLES, 404)),
     "wagtail_frontend_login": (lambda ctx: "/_util/login/", dict.fromkeys(ROLES, 302)),
 }
@@ -125,6 +133,9 @@ FOREIGN_OBJECT_ROUTES = {
     ),
     "roster_import_detail": lambda ctx: reverse(
         "roster_import_detail", args=[ctx["other_import"].pk]
+    ),
+    "concerns:import_detail": lambda ctx: reverse(
+        "concerns:import_detail", args=[ctx["other_concern_import"].pk]
     ),
 }
 # Third-party groups: a representative URL each, and who gets in.
@@ -198,6 +209,9 @@ def context(db):
         "other_import": RosterImport.objects.create(
             source_name="other.zip", started_by=other_admin
         ),
+        "other_concern_import": ConcernImport.objects.create(
+            started_by=other_admin, school=other_school, file_name="other.csv"
+        ),
     }
 
 
@@ -234,6 +248,10 @@ def test_role_matrix(client, context, role):
     if user is not None:
         client.force_login(user)
     context["own_import"] = RosterImport.objects.create(source_name="own.zip", started_by=user)
+    if role in LEGACY_IMPORT:
+        context["own_concern_import"] = ConcernImport.objects.create(
+            started_by=user, school=context["school"], file_name="own.csv"
+        )
     for name, (build, expectations) in ROUTES.items():
         check(client, build(context), expectations[role], role)
     for _prefix, (url, expectations) in PREFIXES.items():
@@ -259,6 +277,10 @@ def test_staff_without_mfa_reach_no_staff_page(client, context, role):
     user = make_user(role, context["school"], mfa=False)
     client.force_login(user)
     context["own_import"] = RosterImport.objects.create(source_name="own.zip", started_by=user)
+    if role in LEGACY_IMPORT:
+        context["own_concern_import"] = ConcernImport.objects.create(
+            started_by=user, school=context["school"], file_name="own.csv"
+        )
     for name, (build, _expectations) in ROUTES.items():
         if name in ("healthz",):
             continue
