@@ -41,7 +41,10 @@ class Concern(models.Model):
         "schoolwell.Student", on_delete=models.PROTECT, related_name="concerns"
     )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="concerns",
     )
     categories = models.ManyToManyField(Category, related_name="concerns")

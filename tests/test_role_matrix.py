@@ -11,10 +11,10 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from schoolwell.models import Discipline, Role, RosterImport
-from schoolwell.routing import websocket_urlpatterns
 from concerns.models import Category, ConcernImport
 from concerns.services import concern_create
+from schoolwell.models import Discipline, Role, RosterImport
+from schoolwell.routing import websocket_urlpatterns
 from tests.factories import SchoolFactory, enrolled_student, member
 
 ROLES = (
