@@ -19,23 +19,25 @@ def _school_for(user, student):
     return student.enrollments.filter(end_date__isnull=True, school_id__in=school_ids)[0].school
 
 
+def _initial(request: HttpRequest) -> dict:
+    """What the form starts with: a student chosen from a link (?student=), or, after the
+    no-JavaScript Search button, everything typed so far."""
+    if request.method == "POST":
+        data = request.POST.dict()
+        data["categories"] = request.POST.getlist("categories")
+        return data
+    return {"student": request.GET["student"]} if request.GET.get("student") else {}
+
+
 @permissions.require(permissions.can_log_concern)
 def concern_new(request: HttpRequest) -> HttpResponse:
     """One screen: find the student (as you type, or with the Search button when there is no
     JavaScript), tick categories, say how worried, write what happened, submit."""
-    query = request.GET.get("q") or request.POST.get("q", "")
-    initial = {}
-    if request.GET.get("student"):
-        initial["student"] = request.GET["student"]
-    searching = request.method == "POST" and "search" in request.POST
+    submitting = request.method == "POST" and "search" not in request.POST
     form = ConcernForm(
-        request.POST if request.method == "POST" and not searching else None,
-        user=request.user,
-        initial=initial,
+        request.POST if submitting else None, user=request.user, initial=_initial(request)
     )
-    if searching:
-        form = ConcernForm(user=request.user, initial=request.POST.dict())
-    if form.is_bound and form.is_valid():
+    if submitting and form.is_valid():
         data = form.cleaned_data
         try:
             concern, _created = services.concern_create(
@@ -57,7 +59,9 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                 return redirect("concerns:urgent", pk=concern.pk)
             messages.success(request, _("Received. The support team will look at it."))
             return redirect("concerns:mine")
-    chosen = form["student"].value() if form.is_bound or initial else None
+    query = request.GET.get("q") or request.POST.get("q", "")
+    chosen = str(form["student"].value() or "")
+    students = permissions.concern_students_for(request.user)
     return render(
         request,
         "concerns/concern_form.html",
@@ -65,9 +69,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "results": selectors.student_search(user=request.user, query=query),
-            "chosen": permissions.concern_students_for(request.user).filter(pk=chosen).first()
-            if str(chosen or "").isdigit()
-            else None,
+            "chosen": students.filter(pk=chosen).first() if chosen.isdigit() else None,
         },
     )
 

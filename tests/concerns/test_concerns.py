@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 
 import pytest
@@ -292,3 +293,21 @@ def test_the_teacher_is_told_when_a_concern_is_picked_up(client, teacher_a, scho
     assert "1 update" in client.get(reverse("concerns:new")).content.decode()
     client.get(reverse("concerns:mine"))
     assert "1 update" not in client.get(reverse("concerns:new")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_no_javascript_search_keeps_every_ticked_category_and_the_chosen_student(
+    client, teacher_a, student_a
+):
+    client.force_login(teacher_a)
+    ticked = list(
+        Category.objects.filter(slug__in=["attendance", "bullying"]).values_list("pk", flat=True)
+    )
+    response = client.post(
+        reverse("concerns:new"),
+        {"q": "zz", "search": "1", "student": student_a.pk, "categories": ticked},
+    )
+    page = response.content.decode()
+    assert f'value="{student_a.pk}" checked' in page
+    for pk in ticked:
+        assert re.search(rf'name="categories" value="{pk}"[^>]*checked', page), pk
