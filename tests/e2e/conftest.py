@@ -1,6 +1,7 @@
 """Real-browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
 against pytest-django's live server. Screenshots go to test-artifacts/ for a human to see."""
 
+import importlib
 import os
 import time
 from pathlib import Path
@@ -43,6 +44,15 @@ def browser():
             browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Transactional tests flush every table, the rows data migrations made included; put
+    back what the journeys need (concern categories) the way the migration made them."""
+    from django.apps import apps
+
+    importlib.import_module("concerns.migrations.0002_categories").add_categories(apps, None)
 
 
 @pytest.fixture

@@ -7,12 +7,7 @@ from schoolwell.models import Role
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
 from tests.factories import enrolled_student, member
 
-# serialized_rollback: the data migrations (categories, the Wagtail root) survive the flush
-# that transactional tests do between tests.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def fill_concern(page):

@@ -5,12 +5,7 @@ from support_team.services import intake_open
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
 from tests.factories import member
 
-# serialized_rollback: the data migrations (categories, the Wagtail root) survive the flush
-# that transactional tests do between tests.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_team_member_signs_in_with_a_code_and_lands_on_the_queue(page, school_a, student_a):
