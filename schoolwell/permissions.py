@@ -91,6 +91,17 @@ def is_student(user: "User") -> bool:
     return has_role(user, {Role.STUDENT})
 
 
+def student_record(user: "User") -> Student | None:
+    """The Student a student account belongs to (their own record, nobody else's)."""
+    if not is_student(user):
+        return None
+    return Student.objects.filter(user=user, active=True).first()
+
+
+def can_self_report(user: "User") -> bool:
+    return is_student(user)
+
+
 def can_log_concern(user: "User") -> bool:
     return has_role(user, CONCERN_ROLES)
 
@@ -123,6 +134,8 @@ def home_for(user: "User") -> str | None:
         return "support_team:queue"
     if Role.TEACHER in r:
         return "concerns:new"
+    if Role.STUDENT in r:
+        return "self_report:home"
     if r & ROSTER_ROLES and not r - ROSTER_ROLES:
         return "roster_import"
     return None
@@ -218,6 +231,15 @@ def get_for_user_or_404(queryset: QuerySet, **lookup: Any) -> Model:
 
 def get_student_or_404(user: "User", pk: int) -> Student:
     return get_for_user_or_404(students_for(user), pk=pk)
+
+
+def own_self_reports(user: "User") -> QuerySet:
+    """A student's own self-reports; staff reach self-reports only through the team's views."""
+    SelfReport = apps.get_model("self_report", "SelfReport")
+    student = student_record(user)
+    if student is None:
+        return SelfReport.objects.none()
+    return SelfReport.objects.filter(student=student)
 
 
 def get_concern_or_404(user: "User", pk: int):

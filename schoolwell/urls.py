@@ -29,6 +29,8 @@ urlpatterns = [
     path("roster/import/<int:pk>/", roster_views.roster_import_detail, name="roster_import_detail"),
     path("team/", include("support_team.urls")),
     path("concerns/", include("concerns.urls")),
+    # /self-report/ itself is the Wagtail page; these are the app's own pages beside it.
+    path("check-in/", include("self_report.urls")),
     # Wagtail serves the editable pages (the self-report page) last.
     # Wagtail's own front-end login would bypass allauth's MFA and rate limits.
     path(

@@ -15,6 +15,8 @@ from concerns.models import Category, ConcernImport
 from concerns.services import concern_create
 from schoolwell.models import Discipline, Role, RosterImport
 from schoolwell.routing import websocket_urlpatterns
+from self_report import demo as self_report_demo
+from self_report.models import SelfReport
 from tests.factories import SchoolFactory, enrolled_student, member
 
 ROLES = (
@@ -65,6 +67,10 @@ def make_user(role: str, school, *, mfa: bool = True):
         return None
     if role in disciplines:
         return member(Role.SUPPORT, school=school, discipline=disciplines[role], mfa=mfa)
+    if role == "student":
+        user = member(Role.STUDENT, school=school)
+        enrolled_student(school, user=user)
+        return user
     return member(role, school=school, mfa=mfa)
 
 
@@ -76,7 +82,7 @@ def expect(allowed: set[str], *, ok: int = 200, other: int = 403) -> dict[str, o
 
 def home_expectation() -> dict[str, object]:
     result = expect(set(ROLES) - {"anonymous"})
-    for role in TEAM | ROSTER | {"teacher"}:
+    for role in TEAM | ROSTER | {"teacher", "student"}:
         result[role] = 302
     return result
 
@@ -121,11 +127,19 @@ ROUTES = {
         ),
         expect(LEGACY_IMPORT),
     ),
+    "self_report:home": (lambda ctx: reverse("self_report:home"), expect({"student"}, ok=302)),
+    "self_report:done": (
+        lambda ctx: reverse(
+            "self_report:done", args=[ctx.get("own_report", ctx["other_report"]).pk]
+        ),
+        expect({"student"}),
+    ),
     "wagtail_serve": (lambda ctx: "/no-such-page/", dict.fromkeys(ROLES, 404)),
     "wagtail_frontend_login": (lambda ctx: "/_util/login/", dict.fromkeys(ROLES, 302)),
 }
 # Objects of another school (or another administrator) answer 404 to those who may use the page.
 FOREIGN_OBJECT_ROUTES = {
+    "self_report:done": lambda ctx: reverse("self_report:done", args=[ctx["other_report"].pk]),
     "concerns:detail": lambda ctx: reverse("concerns:detail", args=[ctx["other_concern"].pk]),
     "concerns:urgent": lambda ctx: reverse("concerns:urgent", args=[ctx["other_concern"].pk]),
     "support_team:student": lambda ctx: reverse(
@@ -138,6 +152,8 @@ FOREIGN_OBJECT_ROUTES = {
         "concerns:import_detail", args=[ctx["other_concern_import"].pk]
     ),
 }
+# Wagtail pages: served by the catch-all route, decided by the page type.
+PAGES = {"/self-report/": expect({"student"})}
 # Third-party groups: a representative URL each, and who gets in.
 PREFIXES = {
     "accounts/": (
@@ -198,7 +214,11 @@ def context(db):
     other_admin = member(Role.SCHOOL_ADMIN, school=other_school)
     student = enrolled_student(school)
     other_student = enrolled_student(other_school)
+    self_report_demo.ensure_page()
     return {
+        "other_report": report_by(
+            enrolled_student(school, user=member(Role.STUDENT, school=school))
+        ),
         "school": school,
         "student": student,
         "other_student": other_student,
@@ -229,6 +249,16 @@ def concern_by(teacher, school, student):
     return concern
 
 
+def report_by(student):
+    return SelfReport.objects.create(
+        student=student,
+        school=student.enrollments.get().school,
+        language="en",
+        wellbeing=3,
+        submitted_at=datetime.datetime(2026, 11, 2, tzinfo=datetime.UTC),
+    )
+
+
 def check(client, url: str, expected, role: str) -> None:
     response = client.get(url)
     # The Django admin sends people to its own login first, which hands over to allauth
@@ -248,6 +278,8 @@ def test_role_matrix(client, context, role):
     if user is not None:
         client.force_login(user)
     context["own_import"] = RosterImport.objects.create(source_name="own.zip", started_by=user)
+    if role == "student":
+        context["own_report"] = report_by(user.student)
     if role in LEGACY_IMPORT:
         context["own_concern_import"] = ConcernImport.objects.create(
             started_by=user, school=context["school"], file_name="own.csv"
@@ -255,6 +287,8 @@ def test_role_matrix(client, context, role):
     for name, (build, expectations) in ROUTES.items():
         check(client, build(context), expectations[role], role)
     for _prefix, (url, expectations) in PREFIXES.items():
+        check(client, url, expectations[role], role)
+    for url, expectations in PAGES.items():
         check(client, url, expectations[role], role)
 
 

@@ -56,7 +56,7 @@ def test_students_need_no_second_step(client, school_a):
     student = member(Role.STUDENT, school=school_a)
     response = sign_in(client, student.email)
     assert response["Location"] == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"))["Location"] == reverse("self_report:home")
 
 
 def test_the_sixth_bad_password_within_five_minutes_is_refused(client, teacher_a):

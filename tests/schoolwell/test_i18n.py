@@ -13,7 +13,7 @@ PO = Path(__file__).resolve().parents[2] / "locale" / "es" / "LC_MESSAGES" / "dj
 
 @pytest.mark.django_db
 def test_the_language_switcher_changes_the_page_to_spanish(client, school_a):
-    client.force_login(member(Role.STUDENT, school=school_a))
+    client.force_login(member(Role.DISTRICT_ANALYST, district=school_a.district))
     assert "Sign out" in client.get(reverse("home")).content.decode()
     response = client.post(reverse("set_language"), {"language": "es", "next": reverse("home")})
     assert response.status_code == 302

@@ -63,4 +63,5 @@ def test_home_sends_each_person_where_they_work(team_a, teacher_a, school_a):
     assert permissions.home_for(team_a) == "support_team:queue"
     assert permissions.home_for(member(Role.SCHOOL_ADMIN, school=school_a)) == "roster_import"
     assert permissions.home_for(teacher_a) == "concerns:new"
+    assert permissions.home_for(member(Role.STUDENT, school=school_a)) == "self_report:home"
     assert permissions.home_for(member(Role.DISTRICT_ANALYST, district=school_a.district)) is None

@@ -1,3 +1,7 @@
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -12,6 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options):
         made = demo.seed(seed=seed)
+        # Each app adds its own demo content on top (self_report.demo, ...), found by name so
+        # the core never imports the apps.
+        for app in apps.get_app_configs():
+            if app.name != "schoolwell" and importlib.util.find_spec(f"{app.name}.demo"):
+                made |= importlib.import_module(f"{app.name}.demo").seed(seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo district ready: "
