@@ -4,9 +4,10 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolwell.models import School, Student
@@ -66,7 +67,9 @@ def self_report_submit(
     if existing is not None:
         return existing, False
     try:
-        with transaction.atomic():
+        # Queue and chronology lines are records for the team: written in the site's
+        # language, whatever language the student used.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             return _submit(student, school, language, answers, idempotency_key), True
     except IntegrityError:
         existing = SelfReport.objects.filter(
