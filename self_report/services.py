@@ -153,11 +153,16 @@ def _service_request(report: SelfReport, service: Service) -> SelfReportRequest:
     ).first()
     age = _age(report.student)
     needed = rule is not None and (age is None or age < rule.min_age_without_consent)
+    summary = _("Asked for: %(service)s") % {"service": original.name}
+    if needed:  # the queue shows which rule applied, so nobody starts before home agrees
+        summary += " · " + _("guardian consent needed (under %(age)s)") % {
+            "age": rule.min_age_without_consent
+        }
     return _request(
         report,
         SelfReportRequest.Kind.SERVICE,
         Intake.Urgency.NORMAL,
-        _("Asked for: %(service)s") % {"service": original.name},
+        summary,
         service=original,
         consent_rule=rule,
         consent_needed=needed,

@@ -179,6 +179,7 @@ def test_a_guardian_consent_rule_is_recorded_on_the_request(client, check_in_pag
     response = client.post("/self-report/", answers(services=[service.pk]))
     request = SelfReportRequest.objects.get()
     assert (request.consent_rule, request.consent_needed) == (rule, True)
+    assert "guardian consent needed (under 16)" in Intake.objects.get().summary
     assert "We ask home first." in client.get(response["Location"]).content.decode()
 
 
