@@ -110,6 +110,18 @@ def can_use_queue(user: "User") -> bool:
     return has_role(user, TEAM_ROLES)
 
 
+def queue_school_ids(user: "User") -> set[int]:
+    """The schools whose live queue this user may listen to: team roles, signed in with
+    their second step set up (the socket is a staff page like any other)."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not getattr(user, "is_authenticated", False) or not can_use_queue(user):
+        return set()
+    if requires_mfa(user) and not is_mfa_enabled(user):
+        return set()
+    return school_ids(user, TEAM_ROLES)
+
+
 def can_import_concerns(user: "User") -> bool:
     return has_role(user, LEGACY_IMPORT_ROLES)
 

@@ -1,4 +1,9 @@
-"""Websocket routes. Every route here is in the role matrix test (tests/test_role_matrix.py).
-The live queue's consumer arrives with the support-team issue."""
+"""Websocket routes. Every route here is in the role matrix test (tests/test_role_matrix.py)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from support_team.consumers import QueueConsumer
+
+websocket_urlpatterns = [
+    path("ws/team/queue/", QueueConsumer.as_asgi()),
+]

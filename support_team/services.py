@@ -149,3 +149,54 @@ def timeline_add(
 def status_seen_mark(*, user: User) -> None:
     """The person has just looked at their statuses."""
     StatusSeen.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
+
+
+class AlreadyClaimed(Exception):
+    """Someone else picked the intake up first."""
+
+    def __init__(self, intake: Intake):
+        super().__init__(f"intake {intake.pk} is claimed by {intake.claimed_by_id}")
+        self.intake = intake
+
+
+def _change(intake: Intake, title: str, actor: User) -> Intake:
+    """Save a state change: a new version, a history row, a chronology line, an event."""
+    intake.version += 1
+    intake.full_clean()
+    intake.save()
+    timeline_add(
+        student=intake.student,
+        school=intake.school,
+        source=TimelineEntry.Source.INTAKE,
+        title=title,
+        actor=actor,
+    )
+    _publish(intake)
+    return intake
+
+
+@transaction.atomic
+def intake_claim(*, intake: Intake, by: User) -> Intake:
+    """Take an intake. The row is locked, so of two people claiming at once exactly one
+    wins; the other gets AlreadyClaimed naming who has it."""
+    intake = (
+        Intake.objects.select_for_update().select_related("student", "school").get(pk=intake.pk)
+    )
+    if intake.claimed_by_id == by.pk:
+        return intake
+    if intake.claimed_by_id is not None or intake.status != Intake.Status.NEW:
+        raise AlreadyClaimed(intake)
+    intake.claimed_by, intake.claimed_at, intake.status = by, timezone.now(), Intake.Status.CLAIMED
+    return _change(intake, _("Picked up from the queue"), by)
+
+
+@transaction.atomic
+def intake_release(*, intake: Intake, by: User) -> Intake:
+    """Give an intake back to the queue (only the person who has it)."""
+    intake = (
+        Intake.objects.select_for_update().select_related("student", "school").get(pk=intake.pk)
+    )
+    if intake.claimed_by_id != by.pk:
+        raise AlreadyClaimed(intake)
+    intake.claimed_by, intake.claimed_at, intake.status = None, None, Intake.Status.NEW
+    return _change(intake, _("Returned to the queue"), by)

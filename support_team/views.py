@@ -1,16 +1,66 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from schoolwell import audit, permissions
-from support_team import selectors
-from support_team.models import TimelineEntry
+from support_team import selectors, services
+from support_team.models import Intake, TimelineEntry
 
 
 @permissions.require(permissions.can_use_queue)
 def queue(request: HttpRequest) -> HttpResponse:
+    """The live queue. The page and its live updates render the same row partial; with
+    ?partial=rows only the table body is sent (what the page re-fetches after a gap)."""
     intakes = list(selectors.queue_for(user=request.user)[: selectors.QUEUE_PAGE_SIZE])
-    return render(request, "support_team/queue.html", {"intakes": intakes, "now": timezone.now()})
+    template = "support_team/queue.html"
+    if request.GET.get("partial") == "rows":
+        template += "#rows"
+    return render(request, template, {"intakes": intakes, "now": timezone.now()})
+
+
+@permissions.require(permissions.can_use_queue)
+def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row, for a socket event. A closed intake answers 204: the page drops its row."""
+    intake = permissions.get_intake_or_404(request.user, pk)
+    if intake.status == Intake.Status.CLOSED:
+        return HttpResponse(status=204)
+    return render(request, "support_team/queue.html#row", {"intake": intake, "now": timezone.now()})
+
+
+@require_POST
+@permissions.require(permissions.can_use_queue)
+def intake_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = permissions.get_intake_or_404(request.user, pk)
+    try:
+        services.intake_claim(intake=intake, by=request.user)
+    except services.AlreadyClaimed as taken:
+        holder = taken.intake.claimed_by
+        messages.warning(
+            request,
+            _("%(name)s already has this one.") % {"name": holder}
+            if holder
+            else _("This one has already been dealt with."),
+        )
+    else:
+        messages.success(request, _("It is yours. The rest of the team can see you have it."))
+    return redirect(f"{reverse('support_team:queue')}#intake-{intake.pk}")
+
+
+@require_POST
+@permissions.require(permissions.can_use_queue)
+def intake_release(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = permissions.get_intake_or_404(request.user, pk)
+    try:
+        services.intake_release(intake=intake, by=request.user)
+    except services.AlreadyClaimed:
+        messages.warning(request, _("Only the person who has it can give it back."))
+    else:
+        messages.success(request, _("Back in the queue."))
+    return redirect(f"{reverse('support_team:queue')}#intake-{intake.pk}")
 
 
 @permissions.require(permissions.can_use_queue)

@@ -17,6 +17,7 @@ from schoolwell.models import Discipline, Role, RosterImport
 from schoolwell.routing import websocket_urlpatterns
 from self_report import demo as self_report_demo
 from self_report.models import SelfReport
+from support_team.services import intake_open
 from tests.factories import SchoolFactory, enrolled_student, member
 
 ROLES = (
@@ -116,6 +117,18 @@ ROUTES = {
         lambda ctx: reverse("concerns:observe", args=[ctx["concern"].pk]),
         dict.fromkeys(ROLES, 405),  # POST only
     ),
+    "support_team:queue_row": (
+        lambda ctx: reverse("support_team:queue_row", args=[ctx["intake"].pk]),
+        expect(TEAM),
+    ),
+    "support_team:claim": (
+        lambda ctx: reverse("support_team:claim", args=[ctx["intake"].pk]),
+        dict.fromkeys(ROLES, 405),  # POST only
+    ),
+    "support_team:release": (
+        lambda ctx: reverse("support_team:release", args=[ctx["intake"].pk]),
+        dict.fromkeys(ROLES, 405),  # POST only
+    ),
     "support_team:student": (
         lambda ctx: reverse("support_team:student", args=[ctx["student"].pk]),
         expect(TEAM),
@@ -139,6 +152,9 @@ ROUTES = {
 }
 # Objects of another school (or another administrator) answer 404 to those who may use the page.
 FOREIGN_OBJECT_ROUTES = {
+    "support_team:queue_row": lambda ctx: reverse(
+        "support_team:queue_row", args=[ctx["other_intake"].pk]
+    ),
     "self_report:done": lambda ctx: reverse("self_report:done", args=[ctx["other_report"].pk]),
     "concerns:detail": lambda ctx: reverse("concerns:detail", args=[ctx["other_concern"].pk]),
     "concerns:urgent": lambda ctx: reverse("concerns:urgent", args=[ctx["other_concern"].pk]),
@@ -169,7 +185,7 @@ PREFIXES = {
     ),
     "documents/": ("/documents/1/missing.pdf", dict.fromkeys(ROLES, 404)),
 }
-WEBSOCKET_ROUTES: dict[str, dict[str, object]] = {}
+WEBSOCKET_ROUTES = {"ws/team/queue/": {role: role in TEAM for role in ROLES}}
 
 
 def iter_patterns(patterns, prefix="", namespace=""):
@@ -216,6 +232,10 @@ def context(db):
     other_student = enrolled_student(other_school)
     self_report_demo.ensure_page()
     return {
+        "intake": intake_open(school=school, student=student, source="staff_note", summary="x"),
+        "other_intake": intake_open(
+            school=other_school, student=other_student, source="staff_note", summary="x"
+        ),
         "other_report": report_by(
             enrolled_student(school, user=member(Role.STUDENT, school=school))
         ),
@@ -324,3 +344,23 @@ def test_staff_without_mfa_reach_no_staff_page(client, context, role):
     for url in ("/admin/", "/cms/"):
         response = client.get(url)
         assert response["Location"] == reverse("mfa_activate_totp"), (role, url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_websocket_routes_admit_only_their_roles(context, role):
+    from asgiref.sync import async_to_sync
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+    from django.contrib.auth.models import AnonymousUser
+
+    user = make_user(role, context["school"]) or AnonymousUser()
+
+    async def attempt(path: str) -> bool:
+        communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/" + path)
+        communicator.scope["user"] = user
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    for path, expectations in WEBSOCKET_ROUTES.items():
+        assert async_to_sync(attempt)(path) is expectations[role], (role, path)

@@ -1,0 +1,107 @@
+"""The live queue socket: who may listen, what they hear, and what they never hear.
+Each scenario runs in one event loop (a communicator belongs to the loop that made it)."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+
+from schoolwell.asgi import application
+from schoolwell.models import Role
+from support_team.consumers import QueueConsumer
+from support_team.services import intake_open
+from tests.factories import member
+
+SENTINEL = "Mnbvc-sentinel"
+
+
+def communicator_for(user) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(QueueConsumer.as_asgi(), "/ws/team/queue/")
+    communicator.scope["user"] = user
+    return communicator
+
+
+@pytest.mark.django_db
+def test_a_team_member_hears_of_their_school_and_nothing_of_another(
+    team_a, school_a, school_b, student_a, student_b, django_capture_on_commit_callbacks
+):
+    def open_intake(school, student):
+        with django_capture_on_commit_callbacks(execute=True):
+            return intake_open(
+                school=school, student=student, source="staff_note", summary=SENTINEL
+            )
+
+    async def scenario():
+        communicator = communicator_for(team_a)
+        connected, _ = await communicator.connect()
+        assert connected
+        intake = await database_sync_to_async(open_intake)(school_a, student_a)
+        event = await communicator.receive_json_from(timeout=2)
+        assert event == {"type": "queue.changed", "intake": intake.pk, "version": 1}
+        assert SENTINEL not in str(event)
+        await database_sync_to_async(open_intake)(school_b, student_b)
+        assert await communicator.receive_nothing(0.3)
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "teacher", "student", "school_admin", "analyst"])
+def test_people_outside_the_team_cannot_connect(role, school_a):
+    user = {
+        "anonymous": lambda: AnonymousUser(),
+        "teacher": lambda: member(Role.TEACHER, school=school_a),
+        "student": lambda: member(Role.STUDENT, school=school_a),
+        "school_admin": lambda: member(Role.SCHOOL_ADMIN, school=school_a),
+        "analyst": lambda: member(Role.DISTRICT_ANALYST, district=school_a.district),
+    }[role]()
+
+    async def scenario():
+        communicator = communicator_for(user)
+        connected, code = await communicator.connect()
+        await communicator.disconnect()
+        return connected, code
+
+    assert async_to_sync(scenario)() == (False, 4403)
+
+
+@pytest.mark.django_db
+def test_a_team_member_without_mfa_cannot_connect(school_a):
+    user = member(Role.SUPPORT, school=school_a, discipline="nurse", mfa=False)
+
+    async def scenario():
+        communicator = communicator_for(user)
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    assert async_to_sync(scenario)() is False
+
+
+@pytest.mark.django_db
+def test_a_foreign_origin_is_refused(team_a):
+    async def attempt(origin: bytes):
+        communicator = WebsocketCommunicator(
+            application, "/ws/team/queue/", headers=[(b"origin", origin), (b"host", b"localhost")]
+        )
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    assert async_to_sync(attempt)(b"http://evil.example") is False
+
+
+@pytest.mark.django_db
+def test_what_clients_send_is_ignored(team_a):
+    async def scenario():
+        communicator = communicator_for(team_a)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.send_json_to({"type": "queue.changed", "group": "school.999.queue"})
+        quiet = await communicator.receive_nothing(0.3)
+        await communicator.disconnect()
+        return quiet
+
+    assert async_to_sync(scenario)() is True
