@@ -61,6 +61,7 @@ class SelfReportForm(forms.Form):
 
     def __init__(self, *args, page, services, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
+        kwargs.setdefault("label_suffix", "")  # editors' questions carry their own punctuation
         super().__init__(*args, **kwargs)
         self.fields["wellbeing"].label = page.wellbeing_question
         self.fields["own_words"].label = page.own_words_prompt

@@ -39,12 +39,17 @@ def request_statuses(*, student: Student, limit: int = 20) -> list[dict]:
     rows = []
     for request in requests:
         intake = intakes.get(str(request.pk))
-        rows.append({"request": request, "report": request.report, "status": _status(intake)})
+        rows.append(
+            {"request": request, "report": request.report, "status": _status(request, intake)}
+        )
     return rows
 
 
-def _status(intake: Intake | None) -> str:
+def _status(request, intake: Intake | None) -> str:
     if intake is None or intake.status == Intake.Status.NEW:
+        today = request.report.talk_when == SelfReport.TalkWhen.TODAY
+        if request.kind in ("talk", "safety") and (today or request.kind == "safety"):
+            return _("We got it. Someone will find you today.")
         if intake is not None:
             day = formats.date_format(intake.target_at, "l")
             return _("We got it. Someone will see you by %(day)s.") % {"day": day}

@@ -56,7 +56,8 @@ def test_a_student_opts_in_to_two_services_and_asks_to_talk_today(
     done = client.get(response["Location"]).content.decode()
     assert "What happens next" in done and "You are not alone" not in done
     again = client.get("/self-report/").content.decode()
-    assert "We got it. Someone will see you by" in again
+    assert "We got it. Someone will see you by" in again  # the two services
+    assert "We got it. Someone will find you today." in again  # the talk, asked for today
 
 
 @pytest.mark.django_db
