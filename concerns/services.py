@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concerns.models import Category, Concern, Observation
+from schoolwell import permissions
 from schoolwell.models import School, Student, User
 from support_team import services as hub
 from support_team.models import Intake, TimelineEntry
@@ -125,7 +126,7 @@ def concern_intake(concern: Concern) -> Intake | None:
 def observation_add(*, concern: Concern, author: User, text: str) -> Observation:
     """A later observation by the concern's own reporter. It reaches the same intake (which
     comes back to the queue if it was closed) and the chronology."""
-    if concern.reporter_id != author.pk:
+    if not permissions.can_add_observation(author, concern):
         raise ValidationError(_("Only the person who logged this concern can add to it."))
     observation = Observation(concern=concern, author=author, text=text)
     observation.full_clean()

@@ -112,7 +112,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "concern": concern,
             "team_view": team_view,
             "trail": trail,
-            "can_add": concern.reporter_id == request.user.pk,
+            "can_add": permissions.can_add_observation(request.user, concern),
             "form": ObservationForm(),
         },
     )
@@ -158,7 +158,7 @@ def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
             "concern": concern,
             "team_view": False,
             "trail": selectors.status_trail(concern),
-            "can_add": concern.reporter_id == request.user.pk,
+            "can_add": permissions.can_add_observation(request.user, concern),
             "form": form,
         },
         status=400,

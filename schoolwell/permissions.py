@@ -214,6 +214,11 @@ def concerns_for(user: "User") -> QuerySet:
     )
 
 
+def can_add_observation(user: "User", concern) -> bool:
+    """Only the person who logged a concern adds later observations to it."""
+    return concern.reporter_id is not None and concern.reporter_id == user.pk
+
+
 def is_team_at(user: "User", school_id: int) -> bool:
     return school_id in school_ids(user, TEAM_ROLES)
 
