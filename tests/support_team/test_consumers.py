@@ -1,5 +1,7 @@
 """The live queue socket: who may listen, what they hear, and what they never hear.
-Each scenario runs in one event loop (a communicator belongs to the loop that made it)."""
+Each scenario runs in one event loop (a communicator belongs to the loop that made it).
+Transactional: the consumer reads the database from another thread, which closes the
+connection a wrapping test transaction would need (on PostgreSQL)."""
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -22,7 +24,7 @@ def communicator_for(user) -> WebsocketCommunicator:
     return communicator
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_team_member_hears_of_their_school_and_nothing_of_another(
     team_a, school_a, school_b, student_a, student_b, django_capture_on_commit_callbacks
 ):
@@ -47,7 +49,7 @@ def test_a_team_member_hears_of_their_school_and_nothing_of_another(
     async_to_sync(scenario)()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role", ["anonymous", "teacher", "student", "school_admin", "analyst"])
 def test_people_outside_the_team_cannot_connect(role, school_a):
     user = {
@@ -67,7 +69,7 @@ def test_people_outside_the_team_cannot_connect(role, school_a):
     assert async_to_sync(scenario)() == (False, 4403)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_team_member_without_mfa_cannot_connect(school_a):
     user = member(Role.SUPPORT, school=school_a, discipline="nurse", mfa=False)
 
@@ -80,7 +82,7 @@ def test_a_team_member_without_mfa_cannot_connect(school_a):
     assert async_to_sync(scenario)() is False
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_foreign_origin_is_refused(team_a):
     async def attempt(origin: bytes):
         communicator = WebsocketCommunicator(
@@ -93,7 +95,7 @@ def test_a_foreign_origin_is_refused(team_a):
     assert async_to_sync(attempt)(b"http://evil.example") is False
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_what_clients_send_is_ignored(team_a):
     async def scenario():
         communicator = communicator_for(team_a)
