@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from concerns import selectors
 from concerns.models import NARRATIVE_MAX, Concern
 from schoolwell import permissions
+from schoolwell.forms import IdempotencyKeyField, SafeModelChoiceField, SafeModelMultipleChoiceField
 
 NARRATIVE_HINT = _("What I saw: … What was said (their words if you can): … What I did: …")
 
 
-class StudentChoiceField(forms.ModelChoiceField):
+class StudentChoiceField(SafeModelChoiceField):
     def label_from_instance(self, student):
         return f"{student.display_name} · {student.sis_id} · {_('grade')} {student.grade}"
 
@@ -26,7 +27,7 @@ class ConcernForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose a student from your school.")},
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = SafeModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label=_("What is it about?"),
@@ -50,7 +51,7 @@ class ConcernForm(forms.Form):
         required=False,
         label=_("I think this student may be at immediate risk of harm"),
     )
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    idempotency_key = IdempotencyKeyField()
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {})

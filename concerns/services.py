@@ -49,8 +49,10 @@ def concern_create(
     """Save the concern and hand it to the front door in one transaction. A second submit
     with the same key returns the first concern (created=False) and changes nothing."""
     existing = Concern.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _same_reporter(existing, reporter), False
+    if existing is not None and existing.reporter_id == reporter.pk:
+        return existing, False
+    if existing is not None:  # someone else's key (replayed or forged): not theirs to reuse
+        idempotency_key = uuid.uuid4()
     try:
         with transaction.atomic():
             return _create(
@@ -67,16 +69,10 @@ def concern_create(
             ), True
     except IntegrityError:
         # The same key committed by a concurrent request between our check and our insert.
-        existing = Concern.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
+        existing = Concern.objects.filter(idempotency_key=idempotency_key, reporter=reporter)
+        if not existing.exists():
             raise
-        return _same_reporter(existing, reporter), False
-
-
-def _same_reporter(concern: Concern, reporter: User) -> Concern:
-    if concern.reporter_id != reporter.pk:
-        raise ValidationError(_("This form was already used. Please start a new concern."))
-    return concern
+        return existing.get(), False
 
 
 def _create(*, reporter, school, student, categories, idempotency_key, **fields) -> Concern:
@@ -90,7 +86,7 @@ def _create(*, reporter, school, student, categories, idempotency_key, **fields)
         idempotency_key=idempotency_key,
         **fields,
     )
-    concern.full_clean()
+    concern.full_clean(validate_unique=False)  # the unique key is the database's to enforce
     concern.save()
     concern.categories.set(categories)
     title = concern_title(concern, categories)

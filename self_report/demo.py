@@ -23,9 +23,10 @@ PAGE_EN = {
     "what_next": "<ul><li>An adult from the support team will read this within two school "
     "days.</li><li>If you asked to talk today, someone will find you today.</li><li>Come back "
     "to this page to see what is happening.</li></ul>",
-    "crisis_help": "<ul><li>Call or text <b>988</b> (Suicide and Crisis Lifeline), any time, "
-    "free.</li><li>Text <b>HOME</b> to <b>741741</b> (Crisis Text Line).</li><li>If you are in "
-    "danger now, call <b>911</b>.</li><li>At school: go to the front office or the counselor's "
+    "crisis_help": '<ul><li>Call or text <a href="tel:988"><b>988</b></a> (Suicide and Crisis '
+    'Lifeline), any time, free.</li><li>Text <b>HOME</b> to <a href="sms:741741"><b>741741</b>'
+    '</a> (Crisis Text Line).</li><li>If you are in danger now, call <a href="tel:911"><b>911'
+    "</b></a>.</li><li>At school: go to the front office or the counselor's "
     "room now. You will not be in trouble.</li></ul>",
 }
 PAGE_ES = {
@@ -44,9 +45,10 @@ PAGE_ES = {
     "what_next": "<ul><li>Un adulto del equipo de apoyo lo leerá en dos días de escuela."
     "</li><li>Si pediste hablar hoy, alguien te buscará hoy.</li><li>Vuelve a esta página "
     "para ver qué está pasando.</li></ul>",
-    "crisis_help": "<ul><li>Llama o escribe al <b>988</b> (Línea de Prevención del Suicidio y "
-    "Crisis), a cualquier hora, gratis.</li><li>Escribe <b>AYUDA</b> al <b>741741</b>.</li>"
-    "<li>Si estás en peligro ahora, llama al <b>911</b>.</li><li>En la escuela: ve ahora a la "
+    "crisis_help": '<ul><li>Llama o escribe al <a href="tel:988"><b>988</b></a> (Línea de '
+    "Prevención del Suicidio y Crisis), a cualquier hora, gratis.</li><li>Escribe <b>AYUDA</b> al "
+    '<a href="sms:741741"><b>741741</b></a>.</li><li>Si estás en peligro ahora, llama al '
+    '<a href="tel:911"><b>911</b></a>.</li><li>En la escuela: ve ahora a la '
     "oficina o con el consejero. No te vas a meter en problemas.</li></ul>",
 }
 # (name, description, name_es, description_es, min, max, provided by, discipline)

@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell.forms import IdempotencyKeyField, SafeModelMultipleChoiceField
 from self_report.models import OWN_WORDS_MAX, SelfReport, Service
 
 WELLBEING_SYMBOLS = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
@@ -34,7 +35,7 @@ class SelfReportForm(forms.Form):
         required=False, label=_("I have thought about hurting myself")
     )
     unsafe_at_home = forms.BooleanField(required=False, label=_("I do not feel safe at home"))
-    services = forms.ModelMultipleChoiceField(
+    services = SafeModelMultipleChoiceField(
         queryset=Service.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -57,13 +58,19 @@ class SelfReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    idempotency_key = IdempotencyKeyField()
 
     def __init__(self, *args, page, services, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
         kwargs.setdefault("label_suffix", "")  # editors' questions carry their own punctuation
         super().__init__(*args, **kwargs)
         self.fields["wellbeing"].label = page.wellbeing_question
+        # Built per form, in the student's language (choice labels set at import would be
+        # frozen in whatever language was active then).
+        self.fields["wellbeing"].choices = [
+            (value, f"{WELLBEING_SYMBOLS[value]} {label}")
+            for value, label in SelfReport.Wellbeing.choices
+        ]
         self.fields["own_words"].label = page.own_words_prompt
         self.fields["services"].queryset = services
         self.fields["services"].label = page.services_intro

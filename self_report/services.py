@@ -63,9 +63,11 @@ def self_report_submit(
     """Save the report and open one intake per request, in one transaction. Risk of harm (a
     safety answer or a risk phrase in the student's words) opens an urgent intake, which
     alerts the safeguarding leads. A second submit with the same key changes nothing."""
-    existing = SelfReport.objects.filter(idempotency_key=idempotency_key, student=student).first()
-    if existing is not None:
+    existing = SelfReport.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and existing.student_id == student.pk:
         return existing, False
+    if existing is not None:  # another student's key (replayed or forged): not theirs to reuse
+        idempotency_key = uuid.uuid4()
     try:
         # Queue and chronology lines are records for the team: written in the site's
         # language, whatever language the student used.
@@ -99,7 +101,7 @@ def _submit(student, school, language, answers: Answers, idempotency_key) -> Sel
         risk_flagged=risk,
         idempotency_key=idempotency_key,
     )
-    report.full_clean()
+    report.full_clean(validate_unique=False)  # the unique key is the database's to enforce
     report.save()
     if risk:
         _request(

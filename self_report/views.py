@@ -91,7 +91,8 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "page": selectors.live_page(),
-            "requests": report.requests.select_related("service"),
+            # What the student asked for; the safety check and low check-in are the school's.
+            "asked": report.requests.filter(kind__in=["service", "talk"]).select_related("service"),
         },
     )
 

@@ -11,8 +11,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,12 +66,8 @@ def own_words_ok(value) -> bool:
 
 
 def key_ok(value) -> bool:
-    if value is MISSING or "\x00" in decoded(value):
-        return False
-    try:
-        uuid.UUID(decoded(value).strip())
-    except ValueError:
-        return False
+    """Any key is accepted: a missing or broken one is replaced (it only loses double-submit
+    protection for that one submit; refusing it would leave a page that can never be sent)."""
     return True
 
 
@@ -245,19 +239,6 @@ def spanish_food() -> str:
     return str(Service.objects.get(locale__language_code="es", name="Comida").pk)
 
 
-SILENT_SERVICES = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: templates/self_report/self_report_page.html renders no error for the "
-    "services field, so a refused service choice re-renders the form with no message",
-)
-SILENT_KEY = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: templates/self_report/self_report_page.html renders the hidden "
-    "idempotency_key without its errors (there are no non-field errors either), so a "
-    "missing or malformed key is refused with no message, and the bad key is sent again",
-)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "overrides",
@@ -271,14 +252,8 @@ SILENT_KEY = pytest.mark.xfail(
         pytest.param({"talk_with": "nurse"}, id="who-without-when"),
         pytest.param({"own_words": "x" * (OWN_WORDS_MAX + 1)}, id="own-words-oversized"),
         pytest.param({"own_words": "help\x00me"}, id="own-words-nul"),
-        pytest.param(
-            {"services": ["spanish"]}, id="service-of-the-other-language", marks=SILENT_SERVICES
-        ),
-        pytest.param(
-            {"services": ["987654"]}, id="service-that-does-not-exist", marks=SILENT_SERVICES
-        ),
-        pytest.param({"idempotency_key": MISSING}, id="no-key", marks=SILENT_KEY),
-        pytest.param({"idempotency_key": "not-a-uuid"}, id="malformed-key", marks=SILENT_KEY),
+        pytest.param({"services": ["spanish"]}, id="service-of-the-other-language"),
+        pytest.param({"services": ["987654"]}, id="service-that-does-not-exist"),
     ],
 )
 def test_a_refused_check_in_says_why_and_saves_nothing(client, check_in_page, pupil, overrides):
@@ -298,13 +273,6 @@ def test_a_refused_check_in_says_why_and_saves_nothing(client, check_in_page, pu
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    raises=OverflowError,
-    reason="BUG: a service id beyond the 64-bit range makes the services field's pk__in "
-    "query raise OverflowError (SQLite): a 500 instead of a refusal",
-)
 @pytest.mark.parametrize("pk", [str(2**63), str(-(2**63) - 1), "9" * 30])
 def test_a_service_id_too_big_for_the_database_is_refused_not_an_error(
     client, check_in_page, pupil, pk
@@ -317,13 +285,6 @@ def test_a_service_id_too_big_for_the_database_is_refused_not_an_error(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: self_report/services.py self_report_submit looks up an existing report by "
-    "key *and student*; a key another student's report already has reaches _submit(), whose "
-    "report.full_clean() raises ValidationError (not the IntegrityError caught): a 500",
-    raises=ValidationError,
-)
 def test_a_key_another_student_already_used_is_not_a_server_error(
     client, check_in_page, pupil, school_a
 ):
@@ -338,6 +299,16 @@ def test_a_key_another_student_already_used_is_not_a_server_error(
     assert client.post("/self-report/", ordinary(idempotency_key=key)).status_code == 302
     client.force_login(user)
     response = client.post("/self-report/", ordinary(idempotency_key=key))
-    assert response.status_code in (200, 302)
-    assert SelfReport.objects.filter(student__user=user).count() <= 1
+    assert response.status_code == 302  # saved under a fresh key, not mixed up with theirs
+    assert SelfReport.objects.filter(student__user=user).count() == 1
     assert SelfReport.objects.filter(student__user=other).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", [MISSING, "", "not-a-uuid", "abc\x00def"])
+def test_a_missing_or_broken_key_still_sends_the_check_in(client, check_in_page, pupil, key):
+    user, _student = pupil
+    client.force_login(user)
+    response = client.post("/self-report/", ordinary(idempotency_key=key))
+    assert response.status_code == 302
+    assert SelfReport.objects.count() == 1
