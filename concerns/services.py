@@ -5,13 +5,14 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concerns.models import Category, Concern, Observation
 from schoolwell import permissions
+from schoolwell.idempotency import create_once
 from schoolwell.models import School, Student, User
 from support_team import services as hub
 from support_team.models import Intake, TimelineEntry
@@ -48,31 +49,24 @@ def concern_create(
 ) -> tuple[Concern, bool]:
     """Save the concern and hand it to the front door in one transaction. A second submit
     with the same key returns the first concern (created=False) and changes nothing."""
-    existing = Concern.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None and existing.reporter_id == reporter.pk:
-        return existing, False
-    if existing is not None:  # someone else's key (replayed or forged): not theirs to reuse
-        idempotency_key = uuid.uuid4()
-    try:
-        with transaction.atomic():
-            return _create(
-                reporter=reporter,
-                school=school,
-                student=student,
-                categories=categories,
-                severity=severity,
-                narrative=narrative,
-                observed_on=observed_on,
-                observed_place=observed_place,
-                immediate_risk=immediate_risk,
-                idempotency_key=idempotency_key,
-            ), True
-    except IntegrityError:
-        # The same key committed by a concurrent request between our check and our insert.
-        existing = Concern.objects.filter(idempotency_key=idempotency_key, reporter=reporter)
-        if not existing.exists():
-            raise
-        return existing.get(), False
+    return create_once(
+        Concern,
+        key=idempotency_key,
+        owner_field="reporter",
+        owner=reporter,
+        create=lambda key: _create(
+            reporter=reporter,
+            school=school,
+            student=student,
+            categories=categories,
+            severity=severity,
+            narrative=narrative,
+            observed_on=observed_on,
+            observed_place=observed_place,
+            immediate_risk=immediate_risk,
+            idempotency_key=key,
+        ),
+    )
 
 
 def _create(*, reporter, school, student, categories, idempotency_key, **fields) -> Concern:

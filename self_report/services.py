@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from schoolwell.idempotency import create_once
 from schoolwell.models import School, Student
 from self_report.models import ConsentRule, RiskPhrase, SelfReport, SelfReportRequest, Service
 from support_team import services as hub
@@ -63,23 +63,16 @@ def self_report_submit(
     """Save the report and open one intake per request, in one transaction. Risk of harm (a
     safety answer or a risk phrase in the student's words) opens an urgent intake, which
     alerts the safeguarding leads. A second submit with the same key changes nothing."""
-    existing = SelfReport.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None and existing.student_id == student.pk:
-        return existing, False
-    if existing is not None:  # another student's key (replayed or forged): not theirs to reuse
-        idempotency_key = uuid.uuid4()
-    try:
+
+    def create(key: uuid.UUID) -> SelfReport:
         # Queue and chronology lines are records for the team: written in the site's
         # language, whatever language the student used.
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            return _submit(student, school, language, answers, idempotency_key), True
-    except IntegrityError:
-        existing = SelfReport.objects.filter(
-            idempotency_key=idempotency_key, student=student
-        ).first()
-        if existing is None:
-            raise
-        return existing, False
+        with translation.override(settings.LANGUAGE_CODE):
+            return _submit(student, school, language, answers, key)
+
+    return create_once(
+        SelfReport, key=idempotency_key, owner_field="student", owner=student, create=create
+    )
 
 
 def _submit(student, school, language, answers: Answers, idempotency_key) -> SelfReport:
