@@ -28,7 +28,6 @@ TEAM_ROLES = frozenset({Role.SUPPORT, Role.SAFEGUARDING_LEAD})
 CONCERN_ROLES = frozenset({Role.TEACHER, Role.SUPPORT, Role.SAFEGUARDING_LEAD})
 ROSTER_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
 LEGACY_IMPORT_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.SAFEGUARDING_LEAD, Role.DISTRICT_ADMIN})
-TRENDS_ROLES = frozenset({Role.DISTRICT_ANALYST, Role.DISTRICT_ADMIN, Role.SAFEGUARDING_LEAD})
 
 
 # --- who the user is ------------------------------------------------------------------------
@@ -128,14 +127,6 @@ def can_import_concerns(user: "User") -> bool:
 
 def can_import_roster(user: "User") -> bool:
     return user.is_superuser or has_role(user, ROSTER_ROLES)
-
-
-def can_view_trends(user: "User") -> bool:
-    return has_role(user, TRENDS_ROLES)
-
-
-def can_use_partner_portal(user: "User") -> bool:
-    return has_role(user, {Role.PARTNER})
 
 
 def home_for(user: "User") -> str | None:
