@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from concerns import selectors, services
 from concerns.forms import ConcernForm, ObservationForm
 from schoolwell import audit, permissions
-from schoolwell.models import Membership, Role
+from support_team import selectors as hub_selectors
 from support_team import services as hub
 from support_team.models import Intake
 
@@ -122,15 +122,12 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def concern_urgent(request: HttpRequest, pk: int) -> HttpResponse:
     """What to do right now, for the teacher who has just raised an urgent concern."""
     concern = permissions.get_concern_or_404(request.user, pk)
-    leads = Membership.objects.filter(
-        school_id=concern.school_id, role=Role.SAFEGUARDING_LEAD, active=True
-    ).select_related("user")
     return render(
         request,
         "concerns/concern_urgent.html",
         {
             "concern": concern,
-            "leads": [m.user for m in leads],
+            "leads": hub_selectors.safeguarding_leads(school_id=concern.school_id),
             "school": concern.school,
         },
     )

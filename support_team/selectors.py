@@ -84,3 +84,14 @@ def status_updates_for(*, user: User, source: str) -> int:
         .distinct()
         .count()
     )
+
+
+def safeguarding_leads(*, school_id: int) -> list[User]:
+    """The school's safeguarding leads who can act now (active membership, active account):
+    whom an urgent alert goes to, and whom a teacher is told to find."""
+    from schoolwell.models import Membership, Role
+
+    memberships = Membership.objects.filter(
+        school_id=school_id, role=Role.SAFEGUARDING_LEAD, active=True, user__is_active=True
+    ).select_related("user")
+    return [m.user for m in memberships]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell import realtime
-from schoolwell.models import Membership, Role, School, Student, User
+from schoolwell.models import School, Student, User
 from support_team.models import Intake, StatusSeen, TimelineEntry
 
 URGENT_TARGET = timedelta(hours=1)
@@ -96,13 +96,12 @@ def intake_add_information(*, intake: Intake) -> Intake:
 def safeguarding_alert(*, intake: Intake) -> int:
     """E-mail every safeguarding lead of the school. The message names the school and links
     to the queue; it never names the student or says what was written."""
-    leads = Membership.objects.filter(
-        school_id=intake.school_id, role=Role.SAFEGUARDING_LEAD, active=True, user__is_active=True
-    ).select_related("user", "school")
-    recipients = [m.user.email for m in leads if m.user.email]
+    from support_team.selectors import safeguarding_leads
+
+    recipients = [u.email for u in safeguarding_leads(school_id=intake.school_id) if u.email]
     if not recipients:
         return 0
-    school_name = leads[0].school.name
+    school_name = intake.school.name
     link = f"{settings.SITE_URL}{reverse('support_team:queue')}#intake-{intake.pk}"
     return send_mail(
         subject=_("Urgent concern at %(school)s") % {"school": school_name},

@@ -311,3 +311,20 @@ def test_the_no_javascript_search_keeps_every_ticked_category_and_the_chosen_stu
     assert f'value="{student_a.pk}" checked' in page
     for pk in ticked:
         assert re.search(rf'name="categories" value="{pk}"[^>]*checked', page), pk
+
+
+@pytest.mark.django_db
+def test_a_deactivated_lead_is_neither_alerted_nor_named(
+    client, teacher_a, school_a, student_a, django_capture_on_commit_callbacks
+):
+    member(Role.SAFEGUARDING_LEAD, school=school_a, first_name="Lena", last_name="Lead")
+    gone = member(Role.SAFEGUARDING_LEAD, school=school_a, first_name="Olga", last_name="Gone")
+    gone.is_active = False
+    gone.save()
+    client.force_login(teacher_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("concerns:new"), form_data(student_a, immediate_risk="on"))
+    page = client.get(response["Location"]).content.decode()
+    assert "Lena Lead" in page and "Olga Gone" not in page
+    assert len(mail.outbox) == 1
+    assert gone.email not in mail.outbox[0].to
