@@ -8,6 +8,7 @@ from schoolwell.models import (
     District,
     Enrollment,
     Guardian,
+    Holiday,
     Membership,
     RosterImport,
     School,
@@ -38,6 +39,13 @@ class SchoolAdmin(SimpleHistoryAdmin):
     list_display = ["name", "district", "level"]
     list_filter = ["district", "level"]
     search_fields = ["name", "identifier"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "name", "district", "school"]
+    list_filter = ["district", "school"]
+    date_hierarchy = "date"
 
 
 class EnrollmentInline(admin.TabularInline):

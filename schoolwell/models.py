@@ -142,6 +142,41 @@ class Guardian(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class Holiday(models.Model):
+    """A day a school (or every school of a district) is closed: it does not count towards
+    the school-day clocks (intake targets, transfer deadlines, referral follow-ups)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="holidays")
+    school = models.ForeignKey(
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="holidays",
+        help_text=_("Leave empty for a day every school of the district is closed"),
+    )
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "school", "date"], name="holiday_once_per_day"
+            ),
+            models.UniqueConstraint(
+                fields=["district", "date"],
+                condition=Q(school__isnull=True),
+                name="district_holiday_once_per_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%Y-%m-%d})"
+
+
 class Role(models.TextChoices):
     STUDENT = "student", _("Student")
     TEACHER = "teacher", _("Teacher")

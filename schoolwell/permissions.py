@@ -18,7 +18,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from schoolwell.models import Enrollment, Membership, Role, School, Student
+from schoolwell.models import Discipline, Enrollment, Membership, Role, School, Student
 
 if TYPE_CHECKING:
     from schoolwell.models import User
@@ -28,6 +28,8 @@ TEAM_ROLES = frozenset({Role.SUPPORT, Role.SAFEGUARDING_LEAD})
 CONCERN_ROLES = frozenset({Role.TEACHER, Role.SUPPORT, Role.SAFEGUARDING_LEAD})
 ROSTER_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
 LEGACY_IMPORT_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.SAFEGUARDING_LEAD, Role.DISTRICT_ADMIN})
+# Who may read a health-only case note, besides the safeguarding lead.
+HEALTH_DISCIPLINES = frozenset({Discipline.NURSE, Discipline.PSYCHOLOGIST, Discipline.COUNSELOR})
 
 
 # --- who the user is ------------------------------------------------------------------------
@@ -121,6 +123,35 @@ def queue_school_ids(user: "User") -> set[int]:
     return school_ids(user, TEAM_ROLES)
 
 
+def is_safeguarding_lead_at(user: "User", school_id: int) -> bool:
+    return school_id in school_ids(user, {Role.SAFEGUARDING_LEAD})
+
+
+def disciplines_at(user: "User", school_id: int) -> set[str]:
+    return {m.discipline for m in memberships(user) if m.school_id == school_id and m.discipline}
+
+
+def note_levels(user: "User", case) -> set[str]:
+    """The confidentiality levels of this case's notes the user may read (and write):
+    team notes for the school's team; health-only for nurses, psychologists and counselors;
+    lead-only for the case lead. The safeguarding lead sees everything at their school."""
+    Note = apps.get_model("support_team", "Note")
+    if not is_team_at(user, case.school_id):
+        return set()
+    levels = {Note.Level.TEAM}
+    lead = is_safeguarding_lead_at(user, case.school_id)
+    if lead or disciplines_at(user, case.school_id) & HEALTH_DISCIPLINES:
+        levels.add(Note.Level.HEALTH)
+    if lead or case.lead_id == user.pk:
+        levels.add(Note.Level.LEAD)
+    return levels
+
+
+def can_close_case(user: "User", case) -> bool:
+    """The case lead closes a case, or the school's safeguarding lead."""
+    return case.lead_id == user.pk or is_safeguarding_lead_at(user, case.school_id)
+
+
 def can_import_concerns(user: "User") -> bool:
     return has_role(user, LEGACY_IMPORT_ROLES)
 
@@ -186,6 +217,18 @@ def students_for(user: "User", allowed: Iterable[str] = TEAM_ROLES) -> QuerySet[
 def intakes_for(user: "User") -> QuerySet:
     Intake = apps.get_model("support_team", "Intake")
     return Intake.objects.filter(school_id__in=school_ids(user, TEAM_ROLES))
+
+
+def cases_for(user: "User") -> QuerySet:
+    """Cases at the schools where the user is on the team (any member of the school's team
+    may open the case; what they read inside it depends on note_levels)."""
+    Case = apps.get_model("support_team", "Case")
+    return Case.objects.filter(school_id__in=school_ids(user, TEAM_ROLES))
+
+
+def notes_for(user: "User", case) -> QuerySet:
+    """The case's notes this user may read: their levels, and what they wrote themselves."""
+    return case.notes.filter(Q(level__in=note_levels(user, case)) | Q(author_id=user.pk))
 
 
 def concern_students_for(user: "User") -> QuerySet[Student]:
@@ -256,3 +299,7 @@ def get_concern_or_404(user: "User", pk: int):
 
 def get_intake_or_404(user: "User", pk: int):
     return get_for_user_or_404(intakes_for(user).select_related("student", "school"), pk=pk)
+
+
+def get_case_or_404(user: "User", pk: int):
+    return get_for_user_or_404(cases_for(user).select_related("student", "school", "lead"), pk=pk)

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schoolwell import realtime
+from schoolwell.calendar import add_school_days
 from support_team.models import Intake
-from support_team.services import add_school_days, intake_open
+from support_team.services import intake_open
 from tests.factories import enrolled_student
 
 
@@ -80,8 +81,8 @@ def test_target_time_is_one_hour_when_urgent_and_two_school_days_otherwise(schoo
         urgency=Intake.Urgency.URGENT,
     )
     assert urgent.target_at - urgent.opened_at == datetime.timedelta(hours=1)
-    friday = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
-    assert add_school_days(friday, 2) == datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
+    normal = intake_open(school=school_a, student=student_a, source="staff_note", summary="x")
+    assert normal.target_at == add_school_days(school=school_a, start=normal.opened_at, days=2)
 
 
 @pytest.mark.django_db

@@ -1,5 +1,7 @@
 """Writes of the hub. intake_open() is the one front door: nothing else creates an Intake;
-timeline_add() is the one way anything reaches a student's chronology."""
+timeline_add() is the one way anything reaches a student's chronology. The decisions made
+on an intake after it is picked up live in services.triage, the work on cases in
+services.cases."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schoolwell import realtime
+from schoolwell import calendar, realtime
 from schoolwell.models import School, Student, User
 from support_team.models import Intake, StatusSeen, TimelineEntry
 
@@ -20,21 +22,14 @@ URGENT_TARGET = timedelta(hours=1)
 STANDARD_TARGET_SCHOOL_DAYS = 2
 
 
-def add_school_days(start: datetime, days: int) -> datetime:
-    """Weekends do not count. (School holidays join this with the calendar.)"""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
-def target_time(*, urgency: int, opened_at: datetime) -> datetime:
+def target_time(*, school: School, urgency: int, opened_at: datetime) -> datetime:
+    """Urgent: one hour. Anything else: two school days (weekends and the school's holidays
+    do not count)."""
     if urgency == Intake.Urgency.URGENT:
         return opened_at + URGENT_TARGET
-    return add_school_days(opened_at, STANDARD_TARGET_SCHOOL_DAYS)
+    return calendar.add_school_days(
+        school=school, start=opened_at, days=STANDARD_TARGET_SCHOOL_DAYS
+    )
 
 
 def _publish(intake: Intake) -> None:
@@ -70,7 +65,7 @@ def intake_open(
         urgency=urgency,
         opened_by=opened_by,
         opened_at=opened_at,
-        target_at=target_time(urgency=urgency, opened_at=opened_at),
+        target_at=target_time(school=school, urgency=urgency, opened_at=opened_at),
     )
     intake.full_clean()
     intake.save()

@@ -6,6 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class CloseReason(models.TextChoices):
+    NO_FURTHER_ACTION = "no_action", _("No further action needed")
+    HANDLED = "handled", _("Handled already (teacher, family or school)")
+    ALREADY_KNOWN = "already_known", _("Already known: part of existing work")
+    DUPLICATE = "duplicate", _("Duplicate of another item")
+    ROUTED = "routed", _("Routed to a school service")
+    CASE = "case", _("Taken into a case")
+    REFERRED_OUT = "referred_out", _("Referred outside the school")
+    LEFT_SCHOOL = "left_school", _("Student has left the school")
+    OTHER = "other", _("Other (see note)")
+
+
 class Intake(models.Model):
     """One item in a school's queue: a concern, a self-report request, an incoming transfer
     packet or a team member's own note."""
@@ -52,6 +64,34 @@ class Intake(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # What triage decided. Set by the triage services, never by hand.
+    triaged_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When a decision was first made (time to triage)")
+    )
+    case = models.ForeignKey(
+        "support_team.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="intakes",
+    )
+    routed_service = models.ForeignKey(
+        "self_report.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The school service this was routed to"),
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # An urgent intake nobody claimed in time goes to the school admin, once.
+    admin_alerted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
+    closed_note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 

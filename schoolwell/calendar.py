@@ -1,0 +1,61 @@
+"""School days: the clock every deadline in SchoolWell runs on (intake targets, transfer
+packet acknowledgements, partner responses). Weekends and the school's holidays do not
+count; days are counted in the site's time zone, so "2 school days from Friday 4 pm" is
+Tuesday 4 pm."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from schoolwell.models import Holiday, School
+
+# How far ahead one query looks for holidays; a longer closure than this is read again.
+_WINDOW_DAYS = 60
+
+
+def closed_days(*, school: School, start: date, end: date) -> set[date]:
+    """The school's holidays (its own and its district's) between two dates, inclusive."""
+    return set(
+        Holiday.objects.filter(district_id=school.district_id, date__range=(start, end))
+        .filter(Q(school__isnull=True) | Q(school=school))
+        .values_list("date", flat=True)
+    )
+
+
+def is_school_day(day: date, closed: set[date]) -> bool:
+    return day.weekday() < 5 and day not in closed
+
+
+def add_school_days(*, school: School, start: datetime, days: int) -> datetime:
+    """The moment `days` school days after `start`, at the same local time of day."""
+    local = timezone.localtime(start)
+    current = local.date()
+    remaining = days
+    closed: set[date] = set()
+    window_end = current
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current > window_end:
+            window_end = current + timedelta(days=_WINDOW_DAYS)
+            closed |= closed_days(school=school, start=current, end=window_end)
+        if is_school_day(current, closed):
+            remaining -= 1
+    return timezone.make_aware(datetime.combine(current, local.time()), local.tzinfo)
+
+
+def school_days_between(*, school: School, start: datetime, end: datetime) -> int:
+    """Whole school days that have passed from `start` to `end` (0 when end is earlier)."""
+    if end <= start:
+        return 0
+    first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+    closed = closed_days(school=school, start=first, end=last)
+    count = 0
+    day = first
+    while day < last:
+        day += timedelta(days=1)
+        if is_school_day(day, closed):
+            count += 1
+    if count and timezone.localtime(end).time() < timezone.localtime(start).time():
+        count -= 1
+    return count
