@@ -1,6 +1,6 @@
 """Reads of the hub, always for an acting user and always from a scoped queryset."""
 
-from django.db.models import Exists, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell import permissions
@@ -95,3 +95,22 @@ def safeguarding_leads(*, school_id: int) -> list[User]:
         school_id=school_id, role=Role.SAFEGUARDING_LEAD, active=True, user__is_active=True
     ).select_related("user")
     return [m.user for m in memberships]
+
+
+def team_members(*, school_id: int) -> list[User]:
+    """Active members of the school's support team (support staff and safeguarding leads):
+    whom an intake can be assigned to and who can join a case."""
+    from schoolwell.models import Membership
+
+    users = User.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                user=OuterRef("pk"),
+                school_id=school_id,
+                role__in=permissions.TEAM_ROLES,
+                active=True,
+            )
+        ),
+        is_active=True,
+    ).order_by("first_name", "last_name", "email")
+    return list(users)

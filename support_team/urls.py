@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support_team.views import queue
+from support_team.views import cases, queue
 
 app_name = "support_team"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("queue/<int:pk>/claim/", queue.intake_claim, name="claim"),
     path("queue/<int:pk>/release/", queue.intake_release, name="release"),
     path("students/<int:pk>/", queue.student_chronology, name="student"),
+    path("cases/<int:pk>/", cases.case_detail, name="case"),
 ]

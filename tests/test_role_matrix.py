@@ -18,6 +18,7 @@ from schoolwell.routing import websocket_urlpatterns
 from self_report import demo as self_report_demo
 from self_report.models import SelfReport
 from support_team.services import intake_open
+from support_team.services.cases import case_open_or_join
 from tests.factories import SchoolFactory, enrolled_student, member
 
 ROLES = (
@@ -133,6 +134,10 @@ ROUTES = {
         lambda ctx: reverse("support_team:student", args=[ctx["student"].pk]),
         expect(TEAM),
     ),
+    "support_team:case": (
+        lambda ctx: reverse("support_team:case", args=[ctx["case"].pk]),
+        expect(TEAM),
+    ),
     "concerns:import": (lambda ctx: reverse("concerns:import"), expect(LEGACY_IMPORT)),
     "concerns:import_detail": (
         lambda ctx: reverse(
@@ -164,6 +169,7 @@ FOREIGN_OBJECT_ROUTES = {
     "roster_import_detail": lambda ctx: reverse(
         "roster_import_detail", args=[ctx["other_import"].pk]
     ),
+    "support_team:case": lambda ctx: reverse("support_team:case", args=[ctx["other_case"].pk]),
     "concerns:import_detail": lambda ctx: reverse(
         "concerns:import_detail", args=[ctx["other_concern_import"].pk]
     ),
@@ -231,7 +237,13 @@ def context(db):
     student = enrolled_student(school)
     other_student = enrolled_student(other_school)
     self_report_demo.ensure_page()
+    lead = member(Role.SAFEGUARDING_LEAD, school=school)
+    other_lead = member(Role.SAFEGUARDING_LEAD, school=other_school)
     return {
+        "case": case_open_or_join(school=school, student=student, by=lead)[0],
+        "other_case": case_open_or_join(school=other_school, student=other_student, by=other_lead)[
+            0
+        ],
         "intake": intake_open(school=school, student=student, source="staff_note", summary="x"),
         "other_intake": intake_open(
             school=other_school, student=other_student, source="staff_note", summary="x"
