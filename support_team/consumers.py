@@ -31,5 +31,10 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
             {"type": "queue.changed", "intake": event["intake"], "version": event["version"]}
         )
 
+    async def queue_presence(self, event):
+        """Who has an intake open changed (a cache entry, not a database change: no version).
+        The page re-reads that row."""
+        await self.send_json({"type": "queue.presence", "intake": event["intake"]})
+
     async def receive_json(self, content, **kwargs):
         """Clients only listen; anything they send is ignored."""

@@ -1,20 +1,52 @@
-// The live queue. The socket only says "intake N changed, version V"; the row itself always
-// comes from the server (the same partial the page renders), so no text is built here.
-// After a reconnect, or when a version is skipped, the whole table body is fetched again:
-// events may be lost, the database is the truth.
+// The live queue. The socket only says "intake N changed, version V" (or "who has intake N
+// open changed"); the row itself always comes from the server (the same partial the page
+// renders), under the page's own filters, so no text is built here. After a reconnect, or
+// when a version is skipped, the whole table body is fetched again: events may be lost, the
+// database is the truth. An urgent item that arrives is highlighted, announced (the words
+// come from the template) and, unless the sound is turned off, marked by a short tone.
 (function () {
   "use strict";
   const table = document.getElementById("queue");
   if (!table || !("WebSocket" in window)) return;
   const status = document.getElementById("live-status");
+  const announcer = document.getElementById("queue-announce");
+  const soundControl = document.getElementById("sound-control");
+  const soundToggle = document.getElementById("sound-toggle");
+  const SOUND_KEY = "schoolwell.queue.sound";
+  const PRESENCE_REFRESH_MS = 45000;
   const versions = new Map();
   let delay = 1000;
   let connectedBefore = false;
+  let audio = null;
+
+  // --- where rows come from: the page's URL parameters go along ---------------------------
+  function withFilters(path, extra) {
+    const params = new URLSearchParams(location.search);
+    Object.keys(extra || {}).forEach(function (key) { params.set(key, extra[key]); });
+    const query = params.toString();
+    return query ? path + "?" + query : path;
+  }
+
+  function rows() {
+    return table.querySelectorAll("tbody tr[id^='intake-']");
+  }
 
   function remember() {
     versions.clear();
-    table.querySelectorAll("tbody tr[id^='intake-']").forEach(function (row) {
+    rows().forEach(function (row) {
       versions.set(row.id.slice(7), Number(row.dataset.version));
+    });
+  }
+
+  // Rows of one student sit together; the first of each group is marked (the server does the
+  // same when it renders the page).
+  function regroup() {
+    let previous = null;
+    rows().forEach(function (row) {
+      const start = row.dataset.student !== previous;
+      row.classList.toggle("group-start", start);
+      row.classList.toggle("group-cont", !start);
+      previous = row.dataset.student;
     });
   }
 
@@ -25,28 +57,103 @@
     return response.text();
   }
 
+  // --- the urgent cue ------------------------------------------------------------------------
+  // Storage may be refused (private browsing, policy): then the page's default applies.
+  function stored() {
+    try { return localStorage.getItem(SOUND_KEY); } catch (error) { return null; }
+  }
+
+  function store(value) {
+    try { localStorage.setItem(SOUND_KEY, value); } catch (error) { /* default next time */ }
+  }
+
+  function soundOn() {
+    return (stored() || soundToggle.dataset.default) === "on";
+  }
+
+  function unlockAudio() {
+    // Browsers only let a page make sound after the person has interacted with it.
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    if (!audio) audio = new Context();
+    if (audio.state === "suspended") audio.resume();
+  }
+
+  function tone() {
+    if (!soundOn() || !audio || audio.state !== "running") return;
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    const start = audio.currentTime;
+    oscillator.type = "sine";
+    oscillator.frequency.setValueAtTime(880, start);
+    oscillator.frequency.setValueAtTime(660, start + 0.18);
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(0.3, start + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.4);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(start);
+    oscillator.stop(start + 0.45);
+  }
+
+  function cue(newRows) {
+    const urgent = newRows.filter(function (row) { return row.dataset.urgency === "0"; });
+    if (!urgent.length) return;
+    urgent.forEach(function (row) { row.classList.add("arrived-urgent"); });
+    // Clear, then set, so the same words are announced again for the next arrival.
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = announcer.dataset.urgent; }, 50);
+    tone();
+  }
+
+  function setUpSound() {
+    soundToggle.checked = soundOn();
+    soundControl.hidden = false;
+    soundToggle.addEventListener("change", function () {
+      store(soundToggle.checked ? "on" : "off");
+      if (soundToggle.checked) unlockAudio();
+    });
+    ["click", "keydown"].forEach(function (type) {
+      document.addEventListener(type, unlockAudio, { once: true });
+    });
+  }
+
+  // --- keeping the table current ------------------------------------------------------------
   async function refetchAll() {
-    const html = await fetchText(table.dataset.rows);
-    const body = document.getElementById("queue-rows");
-    body.outerHTML = html;
+    const before = new Set(versions.keys());
+    const html = await fetchText(withFilters(table.dataset.rows, { partial: "rows" }));
+    document.getElementById("queue-rows").outerHTML = html;
     remember();
+    regroup();
+    cue(Array.from(rows()).filter(function (row) { return !before.has(row.id.slice(7)); }));
   }
 
   async function refreshRow(id) {
-    const html = await fetchText(table.dataset.row.replace("/0/", "/" + id + "/"));
+    const html = await fetchText(withFilters(table.dataset.row.replace("/0/", "/" + id + "/")));
     const existing = document.getElementById("intake-" + id);
     if (!html) {
       if (existing) existing.remove();
       versions.delete(String(id));
+      regroup();
       return;
     }
-    // Insert and re-sort on the server's order: simplest is to re-fetch the body when the
-    // row is new (its place depends on urgency and target time).
-    if (!existing) return refetchAll();
     const holder = document.createElement("tbody");
     holder.innerHTML = html.trim();
-    existing.replaceWith(holder.firstElementChild);
+    const row = holder.firstElementChild;
+    // A new row, or one whose place changed (urgency, target), needs the server's order.
+    if (!existing || existing.dataset.rank !== row.dataset.rank) return refetchAll();
+    const highlighted = existing.classList.contains("arrived-urgent");
+    existing.replaceWith(row);
+    if (highlighted) row.classList.add("arrived-urgent");
     remember();
+    regroup();
+  }
+
+  // Names of people looking at an item fade out when they stop (their heartbeat runs out
+  // without an event): rows showing someone are re-read now and then.
+  function refreshPresence() {
+    table.querySelectorAll("tbody tr[data-viewers]").forEach(function (row) {
+      refreshRow(row.id.slice(7)).catch(function () {});
+    });
   }
 
   function connect() {
@@ -55,11 +162,17 @@
     socket.addEventListener("open", function () {
       delay = 1000;
       status.textContent = status.dataset.connected;
-      if (connectedBefore) refetchAll();
+      if (connectedBefore) refetchAll().catch(function () {});
       connectedBefore = true;
     });
     socket.addEventListener("message", function (message) {
       const event = JSON.parse(message.data);
+      if (event.type === "queue.presence") {
+        if (document.getElementById("intake-" + event.intake)) {
+          refreshRow(event.intake).catch(function () {});
+        }
+        return;
+      }
       if (event.type !== "queue.changed") return;
       const known = versions.get(String(event.intake));
       const gap = known !== undefined && event.version > known + 1;
@@ -72,6 +185,9 @@
     });
   }
 
+  if (soundToggle) setUpSound();
   remember();
+  regroup();
+  setInterval(refreshPresence, PRESENCE_REFRESH_MS);
   connect();
 })();

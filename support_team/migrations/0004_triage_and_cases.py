@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalintake',
             name='triaged_at',
-            field=models.DateTimeField(blank=True, help_text='When a decision was first made (trends: time to triage)', null=True),
+            field=models.DateTimeField(blank=True, help_text='When a decision was first made (time to triage)', null=True),
         ),
         migrations.AddField(
             model_name='intake',
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='intake',
             name='triaged_at',
-            field=models.DateTimeField(blank=True, help_text='When a decision was first made (trends: time to triage)', null=True),
+            field=models.DateTimeField(blank=True, help_text='When a decision was first made (time to triage)', null=True),
         ),
         migrations.CreateModel(
             name='Case',

@@ -6,18 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from schoolwell import permissions
 from schoolwell.models import User
 from support_team.models import Intake, StatusSeen, TimelineEntry
-
-QUEUE_PAGE_SIZE = 100
-
-
-def queue_for(*, user: User) -> QuerySet[Intake]:
-    """Open intakes at the user's schools: urgent first, then the nearest target time."""
-    return (
-        permissions.intakes_for(user)
-        .exclude(status=Intake.Status.CLOSED)
-        .select_related("student", "school", "claimed_by")
-        .order_by("urgency", "target_at", "pk")
-    )
+from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re-exported)
+    PRESENCE_TTL,
+    QUEUE_PAGE_SIZE,
+    QueueFilters,
+    category_names,
+    open_case_for,
+    other_open_intakes,
+    presence_entries,
+    presence_for,
+    presence_key,
+    queue_for,
+    queue_row,
+    queue_rows,
+    routable_services,
+    source_category_slugs,
+)
 
 
 def reporter_status_trails(
@@ -40,6 +44,9 @@ def reporter_status_trails(
     return trails
 
 
+# Triage ends an intake by closing it, whatever it decided (taken into a case, routed to a
+# service, or closed with a reason; see services.triage): the reporter sees "Closed" for all
+# of them, so the label never tells a teacher what the team decided.
 REPORTER_LABELS = {
     Intake.Status.NEW: _("Received"),
     Intake.Status.CLAIMED: _("Being looked at"),

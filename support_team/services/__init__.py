@@ -78,36 +78,78 @@ def intake_open(
 @transaction.atomic
 def intake_add_information(*, intake: Intake) -> Intake:
     """New information about an intake (a teacher's later observation): the queue row
-    changes, and a closed intake comes back to the queue so nobody misses it."""
+    changes, and a closed intake comes back to the queue so nobody misses it. The earlier
+    closing is undone (its history keeps it); a link to a case stays, so whoever picks it
+    up sees the case it belongs to."""
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     intake.version += 1
     if intake.status == Intake.Status.CLOSED:
         intake.status = Intake.Status.NEW
+        intake.claimed_by = intake.claimed_at = intake.closed_at = None
+        intake.closed_reason = intake.closed_note = ""
     intake.save()
     _publish(intake)
     return intake
 
 
-def safeguarding_alert(*, intake: Intake) -> int:
-    """E-mail every safeguarding lead of the school. The message names the school and links
-    to the queue; it never names the student or says what was written."""
+def safeguarding_alert(*, intake: Intake, escalated: bool = False) -> int:
+    """E-mail every safeguarding lead of the school: an urgent item has arrived, or (escalated)
+    a team member has passed an item to them. The message names the school and links to the
+    item; it never names the student or says what was written."""
     from support_team.selectors import safeguarding_leads
 
     recipients = [u.email for u in safeguarding_leads(school_id=intake.school_id) if u.email]
     if not recipients:
         return 0
     school_name = intake.school.name
-    link = f"{settings.SITE_URL}{reverse('support_team:queue')}#intake-{intake.pk}"
+    if escalated:
+        link = f"{settings.SITE_URL}{reverse('support_team:intake', args=[intake.pk])}"
+        subject = _("An item was escalated to you at %(school)s") % {"school": school_name}
+        opening = _("A member of the support team at %(school)s has escalated an item to you.")
+    else:
+        link = f"{settings.SITE_URL}{reverse('support_team:queue')}#intake-{intake.pk}"
+        subject = _("Urgent concern at %(school)s") % {"school": school_name}
+        opening = _("An urgent concern has been raised at %(school)s and is waiting in the queue.")
     return send_mail(
-        subject=_("Urgent concern at %(school)s") % {"school": school_name},
-        message=_(
-            "An urgent concern has been raised at %(school)s and is waiting in the queue.\n\n"
+        subject=subject,
+        message=(opening % {"school": school_name})
+        + "\n\n"
+        + _(
             "Open it now: %(link)s\n\nThis message leaves out every detail on purpose; "
             "sign in to SchoolWell to see it."
         )
-        % {"school": school_name, "link": link},
+        % {"link": link},
         from_email=None,
         recipient_list=recipients,
+    )
+
+
+def reporter_status_mail(*, intake: Intake) -> int:
+    """Tell the teacher who raised a concern that it is being looked at, or closed: the date
+    they raised it and the new status, nothing about the student or what was decided (the
+    same words their status page shows)."""
+    from support_team.selectors import REPORTER_LABELS
+
+    reporter = intake.opened_by
+    if intake.source != Intake.Source.CONCERN or reporter is None or not reporter.email:
+        return 0
+    if not reporter.is_active:
+        return 0
+    raised = timezone.localtime(intake.opened_at).date()
+    status = REPORTER_LABELS[intake.status]
+    return send_mail(
+        subject=_("Your concern from %(date)s: %(status)s") % {"date": raised, "status": status},
+        message=_(
+            "The concern you logged on %(date)s is now: %(status)s.\n\n"
+            "See your concerns: %(link)s\n\nThis message leaves out every detail on purpose."
+        )
+        % {
+            "date": raised,
+            "status": status,
+            "link": f"{settings.SITE_URL}{reverse('concerns:mine')}",
+        },
+        from_email=None,
+        recipient_list=[reporter.email],
     )
 
 
@@ -153,8 +195,18 @@ class AlreadyClaimed(Exception):
         self.intake = intake
 
 
-def _change(intake: Intake, title: str, actor: User) -> Intake:
-    """Save a state change: a new version, a history row, a chronology line, an event."""
+def _change(
+    intake: Intake, title: str, actor: User, *, before: str | None = None, link: str = ""
+) -> Intake:
+    """Save a state change: a new version, a history row, a chronology line (linking to the
+    intake unless told otherwise), an event. `before` is the status the change started from:
+    when given, the person who raised a teacher concern hears of the move (see
+    reporter_status_mail)."""
+    first_pickup = (
+        before == Intake.Status.NEW
+        and intake.status in (Intake.Status.CLAIMED, Intake.Status.TRIAGED)
+        and not intake.history.exclude(status=Intake.Status.NEW).exists()
+    )
     intake.version += 1
     intake.full_clean()
     intake.save()
@@ -164,8 +216,14 @@ def _change(intake: Intake, title: str, actor: User) -> Intake:
         source=TimelineEntry.Source.INTAKE,
         title=title,
         actor=actor,
+        link=link or reverse("support_team:intake", args=[intake.pk]),
     )
     _publish(intake)
+    closed_now = (
+        before not in (None, Intake.Status.CLOSED) and intake.status == Intake.Status.CLOSED
+    )
+    if first_pickup or closed_now:
+        transaction.on_commit(lambda: reporter_status_mail(intake=intake))
     return intake
 
 
@@ -181,7 +239,7 @@ def intake_claim(*, intake: Intake, by: User) -> Intake:
     if intake.claimed_by_id is not None or intake.status != Intake.Status.NEW:
         raise AlreadyClaimed(intake)
     intake.claimed_by, intake.claimed_at, intake.status = by, timezone.now(), Intake.Status.CLAIMED
-    return _change(intake, _("Picked up from the queue"), by)
+    return _change(intake, _("Picked up from the queue"), by, before=Intake.Status.NEW)
 
 
 @transaction.atomic

@@ -7,28 +7,55 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwell import audit, permissions
+from schoolwell.models import Role
 from support_team import selectors, services
+from support_team.forms.triage import QueueFilterForm
 from support_team.models import Intake, TimelineEntry
+
+
+def _filter_form(request: HttpRequest) -> QueueFilterForm:
+    schools = list(permissions.schools_for(request.user, permissions.TEAM_ROLES).order_by("name"))
+    return QueueFilterForm.from_query(request.GET, schools=schools)
 
 
 @permissions.require(permissions.can_use_queue)
 def queue(request: HttpRequest) -> HttpResponse:
-    """The live queue. The page and its live updates render the same row partial; with
-    ?partial=rows only the table body is sent (what the page re-fetches after a gap)."""
-    intakes = list(selectors.queue_for(user=request.user)[: selectors.QUEUE_PAGE_SIZE])
+    """The live queue, narrowed by URL parameters (invalid ones are dropped). The page and its
+    live updates render the same row partial; with ?partial=rows only the table body is sent
+    (what the page re-fetches after a gap, with the same parameters)."""
+    form = _filter_form(request)
+    intakes = selectors.queue_rows(user=request.user, filters=form.filters)
     template = "support_team/queue.html"
     if request.GET.get("partial") == "rows":
         template += "#rows"
-    return render(request, template, {"intakes": intakes, "now": timezone.now()})
+    context = {
+        "intakes": intakes,
+        "now": timezone.now(),
+        "filter_form": form,
+        "filtered": form.filters != selectors.QueueFilters(),
+        "sound_default": permissions.has_role(request.user, {Role.SAFEGUARDING_LEAD}),
+    }
+    return render(request, template, context)
 
 
 @permissions.require(permissions.can_use_queue)
 def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
-    """One row, for a socket event. A closed intake answers 204: the page drops its row."""
+    """One row, for a socket event, under the page's filters. 204 when the intake is closed
+    or the filters leave it out: the page drops its row."""
     intake = permissions.get_intake_or_404(request.user, pk)
-    if intake.status == Intake.Status.CLOSED:
+    row = selectors.queue_row(
+        user=request.user, intake=intake, filters=_filter_form(request).filters
+    )
+    if row is None:
         return HttpResponse(status=204)
-    return render(request, "support_team/queue.html#row", {"intake": intake, "now": timezone.now()})
+    return render(request, "support_team/queue.html#row", {"intake": row, "now": timezone.now()})
+
+
+def _back(request: HttpRequest, intake: Intake) -> HttpResponse:
+    """Back to the intake page when the button was on it, else to the row on the queue."""
+    if request.POST.get("next") == "intake":
+        return redirect("support_team:intake", pk=intake.pk)
+    return redirect(f"{reverse('support_team:queue')}#intake-{intake.pk}")
 
 
 @require_POST
@@ -47,7 +74,7 @@ def intake_claim(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("It is yours. The rest of the team can see you have it."))
-    return redirect(f"{reverse('support_team:queue')}#intake-{intake.pk}")
+    return _back(request, intake)
 
 
 @require_POST
@@ -60,7 +87,7 @@ def intake_release(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, _("Only the person who has it can give it back."))
     else:
         messages.success(request, _("Back in the queue."))
-    return redirect(f"{reverse('support_team:queue')}#intake-{intake.pk}")
+    return _back(request, intake)
 
 
 @permissions.require(permissions.can_use_queue)

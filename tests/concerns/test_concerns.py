@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from concerns.models import Category, Concern
 from concerns.services import concern_create, concern_intake, observation_add
@@ -180,8 +181,12 @@ def test_a_later_observation_reaches_the_same_intake_and_reopens_it(
 ):
     concern = make_concern(teacher_a, school_a, student_a)
     intake = concern_intake(concern)
-    intake.status = Intake.Status.CLOSED
-    intake.save()
+    Intake.objects.filter(pk=intake.pk).update(
+        status=Intake.Status.CLOSED,
+        closed_reason="no_action",
+        closed_note="Spoke to the student",
+        closed_at=timezone.now(),
+    )
     client.force_login(teacher_a)
     response = client.post(
         reverse("concerns:observe", args=[concern.pk]), {"text": "Crying again today"}
@@ -189,6 +194,7 @@ def test_a_later_observation_reaches_the_same_intake_and_reopens_it(
     assert response.status_code == 302
     intake.refresh_from_db()
     assert intake.status == Intake.Status.NEW
+    assert (intake.closed_at, intake.closed_reason, intake.closed_note) == (None, "", "")
     assert intake.version == 2
     assert concern.observations.get().text == "Crying again today"
     assert TimelineEntry.objects.filter(source="observation").exists()

@@ -95,3 +95,118 @@ def sign_in(page, user, *, with_code: bool = True) -> None:
     if with_code:
         page.get_by_label("Code").fill(totp_code(user))
         page.get_by_role("button", name="Sign In").click()
+
+
+# --- a live server that speaks websockets ---------------------------------------------------
+#
+# pytest-django's live_server is a WSGI server: it cannot serve /ws/. This one serves the
+# project's ASGI application (schoolwell.asgi) with daphne, the stack's own server, inside
+# this process, in one thread, for the whole session. Why in-process: the test database and
+# the InMemoryChannelLayer are then the ones the test sees (an in-memory SQLite database
+# cannot be opened by another process, and the in-memory layer does not cross processes),
+# and a sync view's async_to_sync(group_send) hops back to the server's event loop, as under
+# `runserver`. Why one thread for the session: daphne runs Twisted's reactor, which cannot be
+# started again once stopped. channels' ChannelsLiveServerTestCase instead forks a
+# DaphneProcess, which needs a file-based test database and shares no in-memory layer.
+
+
+class _SharedConnections:
+    """ASGI wrapper that hands the server the test's in-memory SQLite connection, as
+    Django's LiveServerThread does for WSGI: each request runs in a fresh context (Django's
+    connections are context-local under ASGI), so it is set at the start of every scope.
+
+    One SQLite connection cannot hold two transactions at once ("database table is locked"
+    when two requests write together), so with a shared connection HTTP requests take turns.
+    On PostgreSQL nothing is shared and requests run concurrently (row locks decide races)."""
+
+    def __init__(self, application, connections_override: dict):
+        import asyncio
+
+        self.application = application
+        self.connections_override = connections_override
+        self.one_at_a_time = asyncio.Lock()
+
+    async def __call__(self, scope, receive, send):
+        from django.db import connections
+
+        if not self.connections_override:
+            return await self.application(scope, receive, send)
+        for alias, conn in self.connections_override.items():
+            connections[alias] = conn
+        if scope["type"] != "http":
+            return await self.application(scope, receive, send)
+        async with self.one_at_a_time:
+            return await self.application(scope, receive, send)
+
+
+class AsgiLiveServer:
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.url = f"http://{host}:{port}"
+        self.ws_url = f"ws://{host}:{port}"
+
+    def __str__(self) -> str:
+        return self.url
+
+
+@pytest.fixture(scope="session")
+def asgi_live_server(django_db_setup):
+    import threading
+
+    import daphne.server  # installs the asyncio Twisted reactor: first, before twisted.internet
+    from django.conf import settings
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connections
+
+    from schoolwell.asgi import application
+
+    shared = {}
+    for conn in connections.all():
+        if conn.vendor == "sqlite" and conn.is_in_memory_db():
+            shared[conn.alias] = conn
+            conn.inc_thread_sharing()
+        else:
+            # A real server's connections close after each request (Django's advice under
+            # ASGI), so none is left open when the test database is flushed or dropped.
+            connections.settings[conn.alias]["CONN_MAX_AGE"] = 0
+    host = "127.0.0.1"
+    added_host = host not in settings.ALLOWED_HOSTS
+    if added_host:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
+    ready = threading.Event()
+    server = daphne.server.Server(
+        application=_SharedConnections(ASGIStaticFilesHandler(application), shared),
+        endpoints=[f"tcp:port=0:interface={host}"],
+        signal_handlers=False,
+        verbosity=0,
+        ready_callable=ready.set,
+    )
+    thread = threading.Thread(target=server.run, name="daphne-live-server", daemon=True)
+    thread.start()
+    if not ready.wait(10):
+        pytest.fail("daphne did not start")
+    deadline = time.monotonic() + 10
+    while not server.listening_addresses and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not server.listening_addresses:
+        pytest.fail("daphne did not bind a port")
+    # The server touches the database only while a test runs, and the tests that use it are
+    # transactional (their data must be committed for the server's connections to see it).
+    yield AsgiLiveServer(host, server.listening_addresses[0][1])
+    from twisted.internet import reactor
+
+    reactor.callFromThread(server.stop)
+    thread.join(10)
+    for conn in shared.values():
+        conn.dec_thread_sharing()
+    if added_host:
+        settings.ALLOWED_HOSTS = [h for h in settings.ALLOWED_HOSTS if h != host]
+
+
+def new_page(browser, server, **context_options):
+    """A page in a browser context of its own (its own cookies: one signed-in person)."""
+    options = {"viewport": {"width": 1280, "height": 900}, **context_options}
+    context = browser.new_context(base_url=server.url, **options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page

@@ -1,0 +1,222 @@
+"""Reads of the live queue and the intake page: the rows (grouped by student, filtered by URL
+parameters), the categories each row shows, and who has each item open (presence)."""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Concat
+from django.urls import reverse
+
+from schoolwell import permissions
+from schoolwell.models import User
+from support_team.models import Case, Intake, TimelineEntry
+
+logger = logging.getLogger(__name__)
+
+QUEUE_PAGE_SIZE = 100
+# Someone who has an intake open heartbeats every 30 s; three missed beats and they are gone.
+PRESENCE_TTL = 90
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue is narrowed to (URL parameters; an empty value means no narrowing)."""
+
+    school: int | None = None
+    urgency: int | None = None
+    source: str = ""
+    unclaimed: bool = False
+
+
+def _filtered(user: User, filters: QueueFilters) -> QuerySet[Intake]:
+    intakes = permissions.intakes_for(user).exclude(status=Intake.Status.CLOSED)
+    if filters.school is not None:
+        intakes = intakes.filter(school_id=filters.school)
+    if filters.urgency is not None:
+        intakes = intakes.filter(urgency=filters.urgency)
+    if filters.source:
+        intakes = intakes.filter(source=filters.source)
+    if filters.unclaimed:
+        intakes = intakes.filter(claimed_by__isnull=True)
+    return intakes
+
+
+def _concern_link_parts() -> tuple[str, str]:
+    """The concern page's URL around its id ("/concerns/", "/"): the chronology line of a
+    concern links there, which is how a queue row finds that concern's categories without
+    reading the concerns app."""
+    marker = "987654321"
+    before, after = reverse("concerns:detail", args=[marker]).split(marker)
+    return before, after
+
+
+def queue_for(*, user: User, filters: QueueFilters | None = None) -> QuerySet[Intake]:
+    """Open intakes at the user's schools, narrowed by the filters. Several intakes about one
+    student sit together: groups come in the order of their most urgent, then nearest-target
+    intake, and within a group the same order again. The group figures are window functions
+    over the filtered rows, so the order is one SQL query whatever the queue's size.
+
+    Each row also carries `source_categories` (",slug,slug," for a teacher concern, read from
+    the concern's chronology line; empty otherwise) and `group_size`."""
+    before, after = _concern_link_parts()
+    concern_line = TimelineEntry.objects.filter(
+        student_id=OuterRef("student_id"),
+        school_id=OuterRef("school_id"),
+        source=TimelineEntry.Source.CONCERN,
+        link=Concat(Value(before), OuterRef("source_id"), Value(after), output_field=CharField()),
+    ).values("categories")[:1]
+    by_student = {"partition_by": [F("student_id")]}
+    return (
+        _filtered(user, filters or QueueFilters())
+        .select_related("student", "school", "claimed_by")
+        .annotate(
+            group_urgency=Window(Min("urgency"), **by_student),
+            group_target=Window(Min("target_at"), **by_student),
+            group_size=Window(Count("id"), **by_student),
+            source_categories=SqlCase(
+                When(source=Intake.Source.CONCERN, then=Subquery(concern_line)),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+        )
+        .order_by("group_urgency", "group_target", "student_id", "urgency", "target_at", "pk")
+    )
+
+
+def category_names() -> dict[str, str]:
+    """slug -> name of every category (one small query; the categories are the concerns
+    app's, read by model name so the hub does not import that app)."""
+    Category = apps.get_model("concerns", "Category")
+    return dict(Category.objects.values_list("slug", "name"))
+
+
+def _decorate(intakes: list[Intake], *, user: User) -> list[Intake]:
+    """Give each row its category names and the names of the others who have it open, with
+    one categories query and one cache read for the whole list."""
+    names = category_names()
+    viewers = presence_for(intake_ids=[i.pk for i in intakes], exclude_user_id=user.pk)
+    for intake in intakes:
+        slugs = [s for s in (getattr(intake, "source_categories", "") or "").split(",") if s]
+        intake.category_names = [names.get(s, s) for s in slugs]
+        intake.viewers = viewers.get(intake.pk, [])
+    return intakes
+
+
+def queue_rows(*, user: User, filters: QueueFilters) -> list[Intake]:
+    """The first page of the queue, ready to render."""
+    return _decorate(list(queue_for(user=user, filters=filters)[:QUEUE_PAGE_SIZE]), user=user)
+
+
+def queue_row(*, user: User, intake: Intake, filters: QueueFilters) -> Intake | None:
+    """One row as the queue shows it, or None when it is closed or the filters leave it out.
+    Read with the rest of its student's group so the group figures are the same as on the
+    page."""
+    group = queue_for(user=user, filters=filters).filter(student_id=intake.student_id)
+    row = next((i for i in group if i.pk == intake.pk), None)
+    return _decorate([row], user=user)[0] if row else None
+
+
+# --- the intake page ------------------------------------------------------------------------
+
+
+def other_open_intakes(*, user: User, intake: Intake) -> list[Intake]:
+    """The student's other open intakes at the user's schools, most urgent first."""
+    return list(
+        permissions.intakes_for(user)
+        .filter(student_id=intake.student_id)
+        .exclude(status=Intake.Status.CLOSED)
+        .exclude(pk=intake.pk)
+        .select_related("school", "claimed_by")
+        .order_by("urgency", "target_at", "pk")
+    )
+
+
+def source_category_slugs(intake: Intake) -> list[str]:
+    """The categories of the teacher concern an intake came from (read from the concern's
+    chronology line); none for other sources."""
+    if intake.source != Intake.Source.CONCERN:
+        return []
+    before, after = _concern_link_parts()
+    line = (
+        TimelineEntry.objects.filter(
+            student_id=intake.student_id,
+            school_id=intake.school_id,
+            source=TimelineEntry.Source.CONCERN,
+            link=f"{before}{intake.source_id}{after}",
+        )
+        .values_list("categories", flat=True)
+        .first()
+    )
+    return [s for s in (line or "").split(",") if s]
+
+
+def open_case_for(*, user: User, intake: Intake) -> Case | None:
+    """The student's open case at the intake's school, if the user may see it."""
+    return (
+        permissions.cases_for(user)
+        .filter(student_id=intake.student_id, school_id=intake.school_id, status=Case.Status.OPEN)
+        .select_related("lead")
+        .first()
+    )
+
+
+def routable_services() -> QuerySet:
+    """The school services an intake can be routed to: active, provided at school, in the
+    default content language (each service is translated; one copy is the record)."""
+    from wagtail.models import Locale
+
+    Service = apps.get_model("self_report", "Service")
+    return Service.objects.filter(
+        active=True, provided_by="school", locale_id=Locale.get_default().pk
+    ).order_by("order", "name")
+
+
+# --- presence: who has an intake open (kept in the cache, never in the database) -----------
+
+
+def presence_key(intake_id: int) -> str:
+    return f"support_team:presence:{intake_id}"
+
+
+def presence_entries(intake_ids: list[int]) -> dict[int, dict[int, tuple[float, str]]]:
+    """intake id -> {user id: (expiry, name)} of live viewers, in one cache read. A cache that
+    is down answers "nobody": presence is a courtesy and never breaks a page."""
+    if not intake_ids:
+        return {}
+    try:
+        found = cache.get_many([presence_key(pk) for pk in intake_ids])
+    except Exception:
+        logger.warning("cache unavailable; queue presence not shown")
+        return {}
+    now = time.time()
+    result = {}
+    for pk in intake_ids:
+        entries = found.get(presence_key(pk)) or {}
+        live = {int(uid): (exp, name) for uid, (exp, name) in entries.items() if exp > now}
+        if live:
+            result[pk] = live
+    return result
+
+
+def presence_for(*, intake_ids: list[int], exclude_user_id: int | None) -> dict[int, list[str]]:
+    """intake id -> names of the people (other than the asker) who have it open now."""
+    return {
+        pk: sorted(name for uid, (_exp, name) in live.items() if uid != exclude_user_id)
+        for pk, live in presence_entries(intake_ids).items()
+    }

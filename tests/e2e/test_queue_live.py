@@ -1,0 +1,116 @@
+"""Journey 3 in a real browser: the team's queue is live. A concern a teacher sends appears
+on an open queue screen with no reload, and of two people pressing Claim on the same item at
+the same moment exactly one gets it. Served by daphne (asgi_live_server): the page's
+websocket to /ws/team/queue/ is the real one."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from schoolwell.models import Discipline, Role
+from support_team.models import Intake
+from support_team.services import intake_open
+from tests.e2e.conftest import new_page, screenshot, serious_violations, sign_in
+from tests.factories import enrolled_student, member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LIVE = "Live: new items appear here as they arrive."
+
+
+def open_queue(page, user):
+    sign_in(page, user)
+    page.goto("/team/queue/")
+    # The status line says "live" only once the socket is open: from then on events arrive.
+    expect(page.locator("#live-status")).to_have_text(LIVE)
+    # Marks this document: if the page were reloaded, the mark would be gone.
+    page.evaluate("window.__sameDocument = true")
+
+
+def still_the_same_document(page) -> bool:
+    return page.evaluate("window.__sameDocument === true")
+
+
+def test_a_concern_appears_on_an_open_queue_without_a_reload(browser, asgi_live_server, school_a):
+    team = member(Role.SUPPORT, school=school_a, discipline=Discipline.SOCIAL_WORKER)
+    teacher = member(Role.TEACHER, school=school_a)
+    enrolled_student(school_a, legal_first_name="Marisol", legal_last_name="Quintero")
+    queue_page = new_page(browser, asgi_live_server)
+    teacher_page = new_page(browser, asgi_live_server)
+    try:
+        open_queue(queue_page, team)
+        assert serious_violations(queue_page) == []
+        screenshot(queue_page, "queue-live-1-open-and-empty")
+
+        sign_in(teacher_page, teacher)
+        teacher_page.goto("/concerns/new/")
+        teacher_page.get_by_label("Type part of a name or student ID").press_sequentially(
+            "Quint", delay=40
+        )
+        teacher_page.get_by_label("Marisol Quintero").check()
+        teacher_page.get_by_label("Attendance").check()
+        teacher_page.get_by_label("Worried", exact=True).check()
+        teacher_page.get_by_label("What happened?").fill("Asleep in class three days running.")
+        teacher_page.get_by_label("Where").fill("Room 12")
+        screenshot(teacher_page, "queue-live-2-teacher-concern-form")
+        teacher_page.get_by_role("button", name="Send to the support team").click()
+        teacher_page.wait_for_url("**/concerns/mine/")
+        screenshot(teacher_page, "queue-live-3-teacher-received")
+
+        intake = Intake.objects.get(source=Intake.Source.CONCERN)
+        row = queue_page.locator(f"#intake-{intake.pk}")
+        expect(row).to_be_visible()  # waits for the row: pushed, never polled
+        expect(row).to_contain_text("Marisol")
+        assert still_the_same_document(queue_page), "the queue page reloaded"
+        assert serious_violations(queue_page) == []
+        screenshot(queue_page, "queue-live-4-row-arrived")
+    finally:
+        queue_page.context.close()
+        teacher_page.context.close()
+
+
+def test_two_people_pressing_claim_at_once_give_one_winner(browser, asgi_live_server, school_a):
+    student = enrolled_student(school_a, legal_first_name="Tomas", legal_last_name="Okafor")
+    intake = intake_open(school=school_a, student=student, source="staff_note", summary="Quiet")
+    ana = member(Role.SUPPORT, school=school_a, discipline=Discipline.COUNSELOR, first_name="Ana")
+    ben = member(Role.SUPPORT, school=school_a, discipline=Discipline.NURSE, first_name="Ben")
+    pages = {
+        ana.pk: new_page(browser, asgi_live_server),
+        ben.pk: new_page(browser, asgi_live_server),
+    }
+    try:
+        for person in (ana, ben):
+            open_queue(pages[person.pk], person)
+            expect(pages[person.pk].locator(f"#intake-{intake.pk}")).to_be_visible()
+        screenshot(pages[ana.pk], "queue-claim-1-ana-before")
+        screenshot(pages[ben.pk], "queue-claim-1-ben-before")
+
+        # Both press Claim at the same instant: each page schedules the press of its own
+        # button for one moment on the shared clock (the sync API cannot click two pages at
+        # once, and a press made later could meet a row already updated by the first one).
+        at = int(time.time() * 1000) + 400
+        for page in pages.values():
+            button = page.locator(f"#intake-{intake.pk}").get_by_role("button", name="Claim")
+            expect(button).to_be_visible()
+            button.evaluate("(button, at) => setTimeout(() => button.click(), at - Date.now())", at)
+
+        for page in pages.values():
+            expect(page.locator(".messages")).to_be_visible()  # each got an answer
+        intake.refresh_from_db()
+        assert intake.status == Intake.Status.CLAIMED
+        assert intake.claimed_by_id in (ana.pk, ben.pk)
+        assert intake.version == 2, "claimed once, not twice"
+        assert intake.history.filter(status=Intake.Status.CLAIMED).count() == 1
+        winner = ana if intake.claimed_by_id == ana.pk else ben
+        loser = ben if winner is ana else ana
+        expect(pages[winner.pk].locator(".messages")).to_contain_text("It is yours")
+        expect(pages[loser.pk].locator(".messages")).to_contain_text("already has this one")
+        expect(pages[loser.pk].locator(".messages")).to_contain_text(str(winner))
+        expect(pages[loser.pk].locator(f"#intake-{intake.pk}")).to_contain_text(str(winner))
+        screenshot(pages[winner.pk], "queue-claim-2-winner")
+        screenshot(pages[loser.pk], "queue-claim-2-told-who-has-it")
+        assert serious_violations(pages[loser.pk]) == []
+    finally:
+        for page in pages.values():
+            page.context.close()
