@@ -1,0 +1,129 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from community_links.models import Referral, Resource
+from community_links.models.directory import GRADE_CHOICES
+from community_links.selectors.directory import language_choices
+from concerns.models import Category
+from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
+
+
+class SearchForm(forms.Form):
+    NEAR_CHOICES = [
+        ("", _("Anywhere")),
+        ("school", _("The school")),
+        ("postcode", _("A postcode (e.g. the student's area)")),
+    ]
+
+    need = SafeModelChoiceField(
+        Category.objects.filter(active=True),
+        required=False,
+        label=_("Need"),
+        empty_label=_("Any need"),
+    )
+    language = forms.ChoiceField(required=False, label=_("Language spoken"))
+    age = forms.IntegerField(required=False, min_value=0, max_value=120, label=_("Age"))
+    grade = forms.ChoiceField(
+        required=False, choices=[("", _("Any grade"))] + GRADE_CHOICES, label=_("Grade")
+    )
+    open_now = forms.BooleanField(required=False, label=_("Open now"))
+    near = forms.ChoiceField(required=False, choices=NEAR_CHOICES, label=_("Distance from"))
+    postcode = forms.CharField(required=False, max_length=20, label=_("Postcode"))
+    within_km = forms.FloatField(
+        required=False, min_value=0.1, max_value=500, label=_("Within (km)")
+    )
+    q = forms.CharField(required=False, max_length=100, label=_("Words"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Any language")), *language_choices()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("near") == "postcode" and not data.get("postcode"):
+            self.add_error("postcode", _("Type a postcode, or pick another place."))
+        return data
+
+
+class ReferralForm(forms.Form):
+    resources = SafeModelMultipleChoiceField(
+        Resource.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Refer to"),
+    )
+    need = SafeModelChoiceField(
+        Category.objects.filter(active=True),
+        required=False,
+        label=_("The need"),
+        empty_label=_("Not said"),
+    )
+    consent_by = forms.ChoiceField(
+        choices=Referral.ConsentBy.choices, widget=forms.RadioSelect, label=_("Who consented")
+    )
+    consent_name = forms.CharField(
+        max_length=200,
+        label=_("Name of the person who consented"),
+        help_text=_("For example the parent's name, or the student's."),
+    )
+    share_name = forms.BooleanField(required=False, initial=True, label=_("The student's name"))
+    share_need = forms.BooleanField(required=False, initial=True, label=_("The need"))
+    share_contact = forms.BooleanField(required=False, label=_("How to contact the family"))
+    contact_route = forms.CharField(
+        max_length=200,
+        required=False,
+        label=_("Contact route"),
+        help_text=_("How the partner may reach the family, e.g. 'call mother on 555-0101'."),
+    )
+    contacts_family = forms.BooleanField(
+        required=False, label=_("The partner will contact the family directly")
+    )
+    do_not_contact_checked = forms.BooleanField(
+        required=False,
+        label=_('I have checked the "don\'t contact home" flag and the contact route is safe'),
+    )
+    share_note = forms.BooleanField(required=False, initial=True, label=_("The note below"))
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label=_("Note to the partner"),
+        help_text=_("Only what the partner needs to help. Case notes are never shared."),
+    )
+
+    def __init__(self, *args, resources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if resources is not None:
+            self.fields["resources"].queryset = resources
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Note"),
+    )
+
+    def __init__(self, *args, partner: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = Referral.Status.choices
+        if partner:
+            choices = [c for c in choices if c[0] not in ("withdrawn", "sent")]
+        self.fields["status"].choices = choices
+
+
+class ResourceProposalForm(forms.ModelForm):
+    url = forms.URLField(required=False, max_length=500, assume_scheme="https", label=_("Website"))
+
+    class Meta:
+        model = Resource
+        fields = [
+            "description",
+            "application_process",
+            "fees_description",
+            "eligibility_description",
+            "language_codes",
+            "url",
+            "email",
+        ]

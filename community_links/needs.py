@@ -1,0 +1,73 @@
+"""How the directory's words map to our need categories (concerns.Category) and languages to
+one code each. Used by the HSDS import (taxonomy terms, services without terms) and search."""
+
+import re
+
+from concerns.models import Category
+
+# slug -> words that, in a taxonomy term or a service's name, mean that need.
+KEYWORDS = {
+    "food-insecurity": ("food", "meal", "pantry", "nutrition", "grocer", "snap", "wic", "comida"),
+    "housing": ("housing", "shelter", "homeless", "rent", "eviction", "vivienda"),
+    "health": ("health", "clinic", "medical", "dental", "vision", "doctor", "salud"),
+    "emotional-wellbeing": ("counsel", "mental", "therapy", "wellbeing", "crisis", "grief"),
+    "family-home": ("family", "parenting", "childcare", "domestic", "familia"),
+    "substance-use": ("substance", "alcohol", "drug", "addiction", "recovery"),
+    "academic": ("tutor", "academic", "literacy", "homework", "education"),
+    "abuse-neglect": ("abuse", "neglect", "protective"),
+    "bullying": ("bullying",),
+    "attendance": ("attendance", "truancy"),
+}
+
+# ISO 639-2/3 and English names -> ISO 639-1, for the codes we search by.
+LANGUAGE_ALIASES = {
+    "eng": "en",
+    "english": "en",
+    "spa": "es",
+    "spanish": "es",
+    "español": "es",
+    "fra": "fr",
+    "fre": "fr",
+    "french": "fr",
+    "vie": "vi",
+    "vietnamese": "vi",
+    "zho": "zh",
+    "chi": "zh",
+    "chinese": "zh",
+    "ara": "ar",
+    "arabic": "ar",
+    "urd": "ur",
+    "urdu": "ur",
+    "som": "so",
+    "somali": "so",
+    "tgl": "tl",
+    "tagalog": "tl",
+    "hmn": "hmn",
+    "por": "pt",
+    "portuguese": "pt",
+    "rus": "ru",
+    "russian": "ru",
+}
+
+
+def normalise_language(value: str) -> str:
+    value = (value or "").strip().lower()
+    return LANGUAGE_ALIASES.get(value, value.split("-")[0])
+
+
+def language_codes_field(values) -> str:
+    """The stored form: ",en,es," (one LIKE finds a language on every database)."""
+    codes = sorted({normalise_language(v) for v in values if v and v.strip()})
+    return f",{','.join(codes)}," if codes else ""
+
+
+def guess_categories(text: str) -> list[Category]:
+    words = (text or "").lower()
+    slugs = [
+        slug
+        for slug, keys in KEYWORDS.items()
+        if any(re.search(rf"\b{re.escape(k)}", words) for k in keys)
+    ]
+    if not slugs:
+        return []
+    return list(Category.objects.filter(slug__in=slugs, active=True))

@@ -1,0 +1,2 @@
+"""Writes of community links: referrals (services.referrals) and partner-proposed directory
+changes (services.directory)."""

@@ -1,0 +1,114 @@
+"""The partner portal: only referrals addressed to the partner's own organisation, and only
+what the consent allows. The signed link gives the same for one referral without an account."""
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from community_links.forms import ResourceProposalForm, StatusForm
+from community_links.models import ReferralUpdate
+from community_links.selectors.referrals import partner_referrals, partner_view
+from community_links.services import referrals as services
+from community_links.services.directory import PARTNER_FIELDS, resource_propose_change
+from schoolwell import audit, permissions
+
+
+@permissions.require(permissions.is_partner)
+def home(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    referrals = [partner_view(r) for r in partner_referrals(user=request.user, status=status)]
+    context = {
+        "referrals": referrals,
+        "status": status,
+        "has_organization": bool(permissions.partner_organization_ids(request.user)),
+    }
+    return render(request, "community_links/partners/home.html", context)
+
+
+def _status_post(request: HttpRequest, referral, via: str, by) -> StatusForm | None:
+    form = StatusForm(request.POST, partner=True)
+    if form.is_valid():
+        try:
+            services.referral_status_change(referral=referral, by=by, via=via, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return form
+        messages.success(request, _("Thank you: the school can see your update."))
+        return None
+    return form
+
+
+@permissions.require(permissions.is_partner)
+def referral(request: HttpRequest, pk: int) -> HttpResponse:
+    item = permissions.get_partner_referral_or_404(request.user, pk)
+    form = StatusForm(partner=True)
+    if request.method == "POST":
+        form = _status_post(request, item, ReferralUpdate.Via.PORTAL, request.user)
+        if form is None:
+            return redirect("partners:referral", pk=item.pk)
+    else:
+        audit.access_log(user=request.user, obj=item, student=item.student, reason="partner portal")
+    context = {"referral": partner_view(item), "form": form, "updates": item.updates.all()}
+    return render(
+        request,
+        "community_links/partners/referral.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """One referral, read and status update only, for a partner without an account."""
+    try:
+        item = services.referral_from_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    form = StatusForm(partner=True)
+    if request.method == "POST":
+        form = _status_post(request, item, ReferralUpdate.Via.LINK, None)
+        if form is None:
+            return redirect("partners:link", token=token)
+    context = {
+        "referral": partner_view(item),
+        "form": form if item.is_open else None,
+        "updates": item.updates.all(),
+        "via_link": True,
+    }
+    return render(
+        request,
+        "community_links/partners/referral.html",
+        context,
+        status=400 if form and form.errors else 200,
+    )
+
+
+@permissions.require(permissions.is_partner)
+def resources(request: HttpRequest) -> HttpResponse:
+    items = permissions.partner_resources_for(request.user).select_related("organization")
+    return render(request, "community_links/partners/resources.html", {"resources": items})
+
+
+@permissions.require(permissions.is_partner)
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose changes to our own entry: a draft the district reviews before it goes live."""
+    resource = permissions.get_partner_resource_or_404(request.user, pk)
+    current = resource.get_latest_revision_as_object() if resource.latest_revision else resource
+    form = ResourceProposalForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in PARTNER_FIELDS}
+        resource_propose_change(resource=resource, by=request.user, changes=changes)
+        messages.success(
+            request, _("Thank you: the district will review your changes before they go live.")
+        )
+        return redirect("partners:resources")
+    return render(
+        request,
+        "community_links/partners/resource_edit.html",
+        {"resource": resource, "form": form},
+        status=400 if form.errors else 200,
+    )

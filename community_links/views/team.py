@@ -1,0 +1,162 @@
+"""The team's side: search the directory, refer from a case, follow the loop in the case
+panel and on the caseload. Panels are fragments other pages load by URL."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from community_links.forms import ReferralForm, SearchForm, StatusForm
+from community_links.models import Referral, ReferralUpdate, Resource
+from community_links.selectors import directory as search
+from community_links.selectors.referrals import case_referrals, caseload_referrals
+from community_links.services import referrals as services
+from schoolwell import permissions
+from schoolwell.forms import MAX_PK_DIGITS
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) <= MAX_PK_DIGITS]
+
+
+def _case_from(request: HttpRequest):
+    ids = _ids([request.GET.get("case", "")])
+    return permissions.get_case_or_404(request.user, ids[0]) if ids else None
+
+
+def _criteria(form: SearchForm, request: HttpRequest, case) -> search.Criteria | None:
+    data = form.cleaned_data
+    origin = None
+    if data.get("near") == "school":
+        school = (
+            case.school
+            if case
+            else permissions.schools_for(request.user, permissions.TEAM_ROLES).first()
+        )
+        origin = search.school_origin(school) if school else None
+        if origin is None:
+            form.add_error("near", _("This school's location is not set yet: use a postcode."))
+            return None
+    elif data.get("near") == "postcode":
+        origin = search.postcode_origin(data["postcode"])
+        if origin is None:
+            form.add_error("postcode", _("No resource in the directory has this postcode."))
+            return None
+    return search.Criteria(
+        need=data.get("need"),
+        language=data.get("language") or "",
+        age=data.get("age"),
+        grade=data.get("grade") or "",
+        open_now=bool(data.get("open_now")),
+        origin=origin,
+        within_km=data.get("within_km") if origin else None,
+        text=(data.get("q") or "").strip(),
+    )
+
+
+@permissions.require(permissions.can_search_resources)
+def directory(request: HttpRequest) -> HttpResponse:
+    """Search the directory; with ?case=<id>, pick resources to refer that case's student."""
+    case = _case_from(request)
+    form = SearchForm(request.GET or None)
+    matches, total = [], None
+    if form.is_bound and form.is_valid():
+        criteria = _criteria(form, request, case)
+        if criteria is not None:
+            matches, total = search.directory_search(criteria)
+    context = {"form": form, "matches": matches, "total": total, "case": case}
+    return render(request, "community_links/directory.html", context)
+
+
+@permissions.require(permissions.can_search_resources)
+def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = permissions.get_case_or_404(request.user, case_id)
+    if not permissions.can_refer(request.user, case):
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    ids = _ids(source.getlist("resources") or source.getlist("resource"))
+    choices = Resource.objects.filter(live=True, pk__in=ids).select_related("organization")
+    guardians = services.do_not_contact_guardians(case.student)
+    if request.method == "POST":
+        form = ReferralForm(request.POST, resources=choices)
+        if form.is_valid():
+            try:
+                services.referral_send(case=case, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Referral sent."))
+                return redirect(reverse("support_team:case", args=[case.pk]) + "#referrals")
+    else:
+        form = ReferralForm(resources=choices, initial={"resources": ids})
+    context = {
+        "case": case,
+        "form": form,
+        "do_not_contact": guardians,
+        "student_may_consent": services.student_may_consent(case.student),
+    }
+    return render(
+        request, "community_links/referral_form.html", context, status=400 if form.errors else 200
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@permissions.require(permissions.can_search_resources)
+def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The referrals of one case (a fragment the case page loads)."""
+    case = permissions.get_case_or_404(request.user, case_id)
+    referrals = list(case_referrals(user=request.user, case=case))
+    context = {
+        "case": case,
+        "referrals": referrals,
+        "can_refer": permissions.can_refer(request.user, case),
+        "status_form": StatusForm(),
+    }
+    return render(request, "community_links/case_panel.html", context)
+
+
+@require_POST
+@permissions.require(permissions.can_search_resources)
+def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = permissions.get_referral_or_404(request.user, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_status_change(
+                referral=referral, by=request.user, via=ReferralUpdate.Via.TEAM, **form.cleaned_data
+            )
+            messages.success(request, _("Referral updated."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Pick a status from the list."))
+    return redirect(reverse("support_team:case", args=[referral.case_id]) + "#referrals")
+
+
+@require_POST
+@permissions.require(permissions.can_search_resources)
+def referral_link(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = permissions.get_referral_or_404(request.user, pk)
+    services.referral_link_reissue(referral=referral, by=request.user)
+    messages.success(
+        request, _("A new link was e-mailed to the partner; the old one no longer works.")
+    )
+    return redirect(reverse("support_team:case", args=[referral.case_id]) + "#referrals")
+
+
+@permissions.require(permissions.can_search_resources)
+def caseload_panel(request: HttpRequest) -> HttpResponse:
+    """Referrals on my cases with no partner answer (a fragment the caseload page loads)."""
+    waiting = caseload_referrals(user=request.user)
+    context = {"waiting": waiting, "statuses": Referral.Status}
+    return render(request, "community_links/caseload_panel.html", context)
