@@ -1,0 +1,101 @@
+"""Forms of the transfer pages. Model choices use the Safe fields, so a garbage id is a form
+error, never a 500."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
+from support_team.models import TransferPacket
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class ReviewForm(forms.Form):
+    excluded = forms.MultipleChoiceField(
+        label=_("Leave out"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    consents = forms.CharField(
+        label=_("Consents on file"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, e.g. 'Parent agreed to share with the next school'."),
+    )
+
+    def __init__(self, *args, refs: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["excluded"].choices = refs
+
+
+class NotesForm(forms.Form):
+    notes = SafeModelMultipleChoiceField(
+        label=_("Case notes to add, one by one"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notes"].queryset = queryset
+        self.fields["notes"].label_from_instance = lambda n: (
+            f"{n.get_level_display()} · {n.written_at:%Y-%m-%d} · {n.body[:80]}"
+        )
+
+
+class ApproveForm(forms.Form):
+    note_level = forms.ChoiceField(
+        label=_("Highest level of case note that may leave"),
+        choices=TransferPacket.NoteLevel.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+    )
+
+
+class ExportForm(forms.Form):
+    peer = SafeModelChoiceField(label=_("Receiving district"), queryset=None)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["peer"].queryset = queryset
+
+
+class _FileForm(forms.Form):
+    file = forms.FileField(label=_("Transfer file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload.read()
+
+
+class ImportForm(_FileForm):
+    school = SafeModelChoiceField(label=_("Receiving school"), queryset=None)
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        required=False,
+        max_length=100,
+        help_text=_("Only if the sender gave you one (files sealed without your key)."),
+        widget=forms.PasswordInput(render_value=False),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        only = list(schools[:2])
+        if len(only) == 1:
+            self.fields["school"].initial = only[0].pk
+
+
+class ConfirmImportForm(forms.Form):
+    student = SafeModelChoiceField(label=_("Which of your students is this?"), queryset=None)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = queryset
+
+
+class AcknowledgementImportForm(_FileForm):
+    file = forms.FileField(label=_("Receipt file from the receiving district"))

@@ -1,0 +1,107 @@
+"""The transfer clock: a packet that reached a school's queue must be acknowledged within
+five school days (KCSIE). Past that, both schools' safeguarding leads are alerted, once.
+Also here: the periodic delivery of sent packets whose student the roster has since
+enrolled at another school of the district. Both jobs are idempotent.
+
+The schedule (schoolwell/schedule.py) reads `PERIODIC` from support_team/tasks.py; that module
+adds the jobs below to its list."""
+
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from schoolwell import calendar
+from schoolwell.schedule import Periodic
+from support_team.models import TimelineEntry, TransferPacket
+from support_team.services import timeline_add
+from support_team.transfers.services import _alert_leads, deliver_waiting_packets
+
+ACK_SCHOOL_DAYS = 5
+
+
+def clock_start(packet: TransferPacket) -> tuple[datetime, object] | None:
+    """When the clock started and whose calendar it runs on: arrival in the receiving queue
+    (within the district, or an import confirmed here); for a packet exported to another
+    district, the moment it left, on the sending school's calendar."""
+    if packet.delivered_at and packet.to_school_id:
+        return packet.delivered_at, packet.to_school
+    if packet.direction == TransferPacket.Direction.OUTGOING and packet.sent_at:
+        return packet.sent_at, packet.from_school
+    return None
+
+
+def ack_deadline(packet: TransferPacket) -> datetime | None:
+    start = clock_start(packet)
+    if start is None:
+        return None
+    return calendar.add_school_days(school=start[1], start=start[0], days=ACK_SCHOOL_DAYS)
+
+
+def overdue_packets_alert(*, now: datetime | None = None) -> int:
+    """Alert the safeguarding leads of both schools for each packet past its deadline and
+    still unacknowledged; mark it so the alert goes once. Returns how many were alerted."""
+    now = now or timezone.now()
+    waiting = TransferPacket.objects.filter(
+        acknowledged_at__isnull=True, overdue_alerted_at__isnull=True, sent_at__isnull=False
+    ).select_related("from_school", "to_school", "student")
+    alerted = 0
+    for packet in waiting:
+        deadline = ack_deadline(packet)
+        if deadline is not None and now >= deadline:
+            alerted += _alert(packet, now)
+    return alerted
+
+
+@transaction.atomic
+def _alert(packet: TransferPacket, now: datetime) -> int:
+    packet = TransferPacket.objects.select_for_update().get(pk=packet.pk)
+    if packet.overdue_alerted_at or packet.acknowledged_at:
+        return 0
+    packet.overdue_alerted_at = now
+    packet.version += 1
+    packet.save()
+    link = reverse("transfers:detail", args=[packet.pk])
+    for school in {packet.from_school, packet.to_school} - {None}:
+        timeline_add(
+            student=packet.student,
+            school=school,
+            source=TimelineEntry.Source.TRANSFER,
+            title=_("Transfer packet not acknowledged within five school days"),
+            link=link,
+        )
+    from django.conf import settings
+
+    transaction.on_commit(
+        lambda: _alert_leads(
+            [packet.from_school_id, packet.to_school_id],
+            _("A transfer packet has not been acknowledged"),
+            _(
+                "A transfer packet has waited five school days without acknowledgement. "
+                "Open it: %(link)s\n\nThis message leaves out every detail on purpose."
+            )
+            % {"link": f"{settings.SITE_URL}{link}"},
+        )
+    )
+    return 1
+
+
+@task()
+def transfer_overdue_task() -> int:
+    return overdue_packets_alert()
+
+
+@task()
+def transfer_deliver_task() -> int:
+    return deliver_waiting_packets()
+
+
+PERIODIC = [
+    # Shortly after the roster's nightly import, and again through the day.
+    Periodic(task=transfer_deliver_task, every=timedelta(minutes=15)),
+    # Before the school day, so the alert is read in the morning.
+    Periodic(task=transfer_overdue_task, daily_at=time(7, 15)),
+]
