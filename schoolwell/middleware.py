@@ -38,6 +38,12 @@ ADMIN_CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; frame-ancestors 'self'"
 )
 ADMIN_PREFIXES = ("/cms/", "/admin/")
+# plotly.js writes <style> rules for its toolbar and hover labels at run time; scripts stay
+# 'self' only. Allowed on the trends pages alone, which show no names.
+CHART_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+CHART_PREFIXES = ("/trends/",)
 LOGOUT_PATH = "/accounts/logout/"
 
 
@@ -78,23 +84,25 @@ def require_mfa_for_staff(get_response: Middleware) -> Middleware:
 
 
 def security_headers(get_response: Middleware) -> Middleware:
-    """CSP with no external sources everywhere, and no-store on anything a signed-in person
-    sees (student data must not sit in a shared computer's cache)."""
+    """CSP with no external sources everywhere, and no-store on every page (student data
+    must not sit in a shared computer's cache); static files stay cacheable."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        admin = request.path.startswith(ADMIN_PREFIXES)
-        response.setdefault(
-            "Content-Security-Policy",
-            ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY,
-        )
+        if request.path.startswith(ADMIN_PREFIXES):
+            policy = ADMIN_CONTENT_SECURITY_POLICY
+        elif request.path.startswith(CHART_PREFIXES):
+            policy = CHART_CONTENT_SECURITY_POLICY
+        else:
+            policy = CONTENT_SECURITY_POLICY
+        response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.method == "POST" and request.path == LOGOUT_PATH and response.status_code < 400:
             response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
         if not request.path.startswith(settings.STATIC_URL):
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated:
-                response["Cache-Control"] = "no-store"
+            # Every page, not only signed-in ones: a partner's signed link shows a student's
+            # name to someone with no session.
+            response["Cache-Control"] = "no-store"
         return response
 
     return middleware

@@ -1,13 +1,16 @@
 """Background work of the core app (django-tasks: immediate in the embedded default, the
 database backend and `db_worker` in production)."""
 
+from datetime import time
 from pathlib import Path
 
 from django.core.cache import cache
 from django_tasks import task
 
-from schoolwell import roster
+from schoolwell import retention, roster
 from schoolwell.models import RosterImport
+from schoolwell.schedule import Periodic
+from schoolwell.trends.rollup import trends_rollup_task
 
 PROGRESS_EVERY = 2000
 
@@ -37,3 +40,16 @@ def roster_import_task(record_id: int, path: str) -> None:
     finally:
         Path(path).unlink(missing_ok=True)
         cache.delete(progress_key(record_id))
+
+
+@task()
+def purge_expired_task() -> int:
+    """The nightly retention purge (the same as `manage.py purge_expired`)."""
+    return sum(record.students for record in retention.purge_all())
+
+
+# The trends summary is rebuilt after the purge, so purged records leave it the same night.
+PERIODIC = [
+    Periodic(task=purge_expired_task, daily_at=time(2, 30)),
+    Periodic(task=trends_rollup_task, daily_at=time(3, 30)),
+]

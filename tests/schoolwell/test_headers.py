@@ -1,0 +1,50 @@
+"""The headers every response carries (QUALITY.md): a CSP with no external source, no-store
+on every page, frame-ancestors none, a referrer policy, and HSTS when served over HTTPS."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.test_role_matrix import ROUTES, build_context, make_user
+
+
+def assert_private(response, url):
+    assert response["Cache-Control"] == "no-store", url
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp, url
+    assert "script-src 'self';" in csp, url  # never inline or eval scripts
+    assert "http:" not in csp and "https:" not in csp and "*" not in csp, url
+    assert response["Referrer-Policy"] == "same-origin", url
+    assert response["X-Frame-Options"] == "DENY", url
+
+
+@pytest.mark.parametrize("role", ["teacher", "counselor", "safeguarding_lead", "student"])
+@pytest.mark.django_db
+def test_every_page_of_the_matrix_is_private_and_closed_to_other_origins(client, role):
+    context = build_context()
+    user = make_user(role, context["school"])
+    client.force_login(user)
+    context.setdefault("own_import", None)
+    for name, (build, _expected) in ROUTES.items():
+        try:
+            url = build(context)
+        except (KeyError, AttributeError):
+            continue  # a route whose object this role's context does not hold
+        assert_private(client.get(url), url)
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_are_not_cached_either(client):
+    for url in (reverse("account_login"), "/self-report/", reverse("healthz")):
+        assert client.get(url)["Cache-Control"] == "no-store", url
+
+
+def test_static_files_stay_cacheable(client):
+    response = client.get("/static/schoolwell/site.css")
+    assert response.get("Cache-Control", "") != "no-store"
+
+
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_SSL_REDIRECT=False)
+def test_hsts_is_sent_over_https(client):
+    response = client.get(reverse("account_login"), secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
