@@ -1,0 +1,167 @@
+"""Shape the small aggregates into published tables. pandas lays the counts out on a full
+grid (every month, school, grade or category in scope, zeros included), the suppression rule
+runs on that grid, and only then are rates and other derived figures computed, from the
+published counts alone. A PublishedTable is the only thing views, CSV, JSON and charts see."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from schoolwell.trends.suppression import HIDDEN, suppress
+
+# A derived figure with nothing to divide by (no students, no cases): shown empty.
+NOT_APPLICABLE = float("nan")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    value: float | int | None  # None when hidden
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Cell, ...]
+    is_total: bool = False
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A figure computed from a row's published counts, e.g. a rate per 100 students.
+    `compute(values, row_key)` gets {column key: published value or None}; it returns None
+    when a count it needs is hidden, and that figure is hidden too."""
+
+    label: str
+    compute: Callable[[dict, object], float | None]
+    decimals: int = 1
+    suffix: str = ""
+
+
+@dataclass
+class PublishedTable:
+    key: str
+    title: str
+    description: str
+    row_header: str
+    columns: list[str]
+    rows: list[Row]
+    chart: str
+    count_columns: int  # counts shown, the row total included
+    interior_columns: int  # counts shown, without the row total
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        counts = [c for r in self.rows if not r.is_total for c in r.cells[: self.count_columns]]
+        return all(c.text == "0" for c in counts)
+
+    def as_records(self) -> list[dict]:
+        return [
+            {
+                self.row_header: row.label,
+                **{col: cell.text for col, cell in zip(self.columns, row.cells, strict=True)},
+            }
+            for row in self.rows
+        ]
+
+
+def grid(records: Sequence[dict], rows: Sequence, columns: Sequence, value: str = "n"):
+    """records ({"key": row, "column": col, value: n}) -> a rows x columns frame of ints."""
+    frame = pd.DataFrame.from_records(list(records), columns=["key", "column", value])
+    table = frame.pivot_table(index="key", columns="column", values=value, aggfunc="sum")
+    return table.reindex(index=list(rows), columns=list(columns)).fillna(0).astype("int64")
+
+
+def wide(records: Sequence[dict], rows: Sequence, columns: Sequence) -> pd.DataFrame:
+    """records with one field per column ({"key": row, "within": 3, "late": 1}) -> frame."""
+    frame = pd.DataFrame.from_records(list(records), columns=["key", *columns])
+    frame = frame.groupby("key").sum() if len(frame) else frame.set_index("key")
+    return frame.reindex(index=list(rows), columns=list(columns)).fillna(0).astype("int64")
+
+
+def publish(
+    *,
+    key: str,
+    title: str,
+    description: str,
+    row_header: str,
+    counts: pd.DataFrame,
+    row_labels: dict,
+    column_labels: dict,
+    threshold: int,
+    chart: str,
+    total_label: str,
+    row_totals: bool = False,
+    column_totals: bool = True,
+    row_total_label: str = "",
+    derived: Sequence[Derived] = (),
+    notes: Sequence[str] = (),
+) -> PublishedTable:
+    row_keys, col_keys = list(counts.index), list(counts.columns)
+    result = suppress(
+        counts.to_numpy(), threshold, row_totals=row_totals, column_totals=column_totals
+    )
+    shown_cols = len(col_keys) + (1 if row_totals else 0)
+    columns = [str(column_labels[c]) for c in col_keys]
+    columns += [str(row_total_label)] if row_totals else []
+    columns += [str(d.label) for d in derived]
+    rows = []
+    line_keys = [*row_keys, None] if column_totals else row_keys
+    for i, row_key in enumerate(line_keys):
+        cells = [Cell(result.text(i, j), result.value(i, j)) for j in range(shown_cols)]
+        values = dict(zip(col_keys, (c.value for c in cells), strict=False))
+        if row_totals:
+            values["total"] = cells[-1].value
+        for d in derived:
+            number = d.compute(values, row_key)
+            if number is NOT_APPLICABLE:
+                cells.append(Cell("", None))
+                continue
+            text = HIDDEN if number is None else f"{number:.{d.decimals}f}{d.suffix}"
+            cells.append(Cell(text, None if number is None else round(number, d.decimals)))
+        label = str(total_label if row_key is None else row_labels.get(row_key, row_key))
+        rows.append(Row(label=label, cells=tuple(cells), is_total=row_key is None))
+    return PublishedTable(
+        key=key,
+        title=title,
+        description=description,
+        row_header=row_header,
+        columns=columns,
+        rows=rows,
+        chart=chart,
+        count_columns=shown_cols,
+        interior_columns=len(col_keys),
+        notes=list(notes),
+    )
+
+
+def per_100(column: str, denominators: dict, total_key=None) -> Callable:
+    """Rate per 100 enrolled students, from a published count only."""
+
+    def compute(values: dict, row_key) -> float | None:
+        count = values.get(column)
+        students = denominators.get(total_key if row_key is None else row_key) or 0
+        if not students:
+            return NOT_APPLICABLE
+        if count is None:
+            return None
+        return count * 100 / students
+
+    return compute
+
+
+def share(column: str, of: Sequence[str] = ("total",)) -> Callable:
+    """column / sum(of) as a percentage (`total` is the row total); hidden if any count
+    involved is hidden, empty when there is nothing to divide by."""
+
+    def compute(values: dict, row_key) -> float | None:
+        parts = [values.get(c) for c in of]
+        if values.get(column) is None or any(p is None for p in parts):
+            return None
+        if not sum(parts):
+            return NOT_APPLICABLE
+        return values[column] * 100 / sum(parts)
+
+    return compute
