@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from schoolwell.models import (
@@ -9,12 +10,17 @@ from schoolwell.models import (
     Enrollment,
     Guardian,
     Holiday,
+    LegalHold,
     Membership,
+    PurgeRecord,
     RosterImport,
     School,
     Student,
     User,
 )
+from schoolwell.trends.models import TrendsToken
+from schoolwell.trends.models import hash_key as hash_trends_key
+from schoolwell.trends.models import new_key as new_trends_key
 
 
 class MembershipInline(admin.TabularInline):
@@ -101,3 +107,55 @@ class DisclosureAdmin(ReadOnlyAdmin):
 @admin.register(RosterImport)
 class RosterImportAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "source_name", "status", "started_by"]
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(SimpleHistoryAdmin):
+    list_display = ["student", "reason", "placed_by", "placed_at", "lifted_at"]
+    list_filter = ["lifted_at"]
+    raw_id_fields = ["student"]
+    readonly_fields = ["placed_by", "placed_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.placed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        # A hold is lifted (dated), never deleted: the record of it matters.
+        return False
+
+
+@admin.register(PurgeRecord)
+class PurgeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["ran_at", "district", "students", "held", "cutoff", "run_by"]
+
+
+# --- trends API tokens: the key is shown once, when it is made; only its hash is kept ------------
+
+
+@admin.register(TrendsToken)
+class TrendsTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "district", "key_start", "created_at", "last_used_at", "revoked"]
+    list_filter = ["district", "revoked"]
+    fields = [
+        "district",
+        "name",
+        "revoked",
+        "key_start",
+        "created_by",
+        "created_at",
+        "last_used_at",
+    ]
+    readonly_fields = ["key_start", "created_by", "created_at", "last_used_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            key = new_trends_key()
+            obj.key_hash, obj.key_start = hash_trends_key(key), key[:12]
+            obj.created_by = request.user
+            messages.warning(
+                request,
+                _("Copy this key now; it will not be shown again: %(key)s") % {"key": key},
+            )
+        super().save_model(request, obj, form, change)

@@ -14,9 +14,15 @@ def navigation(request: HttpRequest) -> dict:
             # The teacher's in-app notice: concerns picked up or closed since they last looked.
             "concern_updates": concerns and _concern_updates(user),
             "queue": permissions.can_use_queue(user),
+            "caseload": permissions.can_use_queue(user),
+            "cases": permissions.can_use_queue(user),
+            "transfers": permissions.can_use_transfers(user),
             "concerns": concerns,
             "concern_import": permissions.can_import_concerns(user),
             "roster": permissions.can_import_roster(user),
+            "trends": permissions.can_view_trends(user),
+            "resources": permissions.can_search_resources(user),
+            "partner_referrals": permissions.is_partner(user),
             "staff": permissions.is_staff_member(user),
         }
     }

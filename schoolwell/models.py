@@ -329,3 +329,51 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.get_status_display()})"
+
+
+class LegalHold(models.Model):
+    """A student's records must be kept (litigation, an investigation) whatever the
+    retention period says. While a hold is not lifted, purge_expired skips the student."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="legal_holds")
+    reason = models.CharField(max_length=200)
+    placed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-placed_at"]
+
+    def __str__(self) -> str:
+        return f"Legal hold on {self.student_id} ({self.reason})"
+
+
+class PurgeRecord(models.Model):
+    """What one retention purge removed, in counts only: the purge itself must not keep the
+    personal data it deleted."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    ran_at = models.DateTimeField(auto_now_add=True)
+    run_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    cutoff = models.DateField(help_text=_("Records of students who left before this were due"))
+    students = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField(default=0, help_text=_("Due, but under a legal hold"))
+    rows = models.JSONField(default=dict, help_text=_("Rows deleted, by model"))
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"Purge of {self.students} students on {self.ran_at:%Y-%m-%d}"
+
+
+# The trends API keys live with the trends package; importing them registers the model.
+from schoolwell.trends.models import (  # noqa: E402, F401
+    ConcernMonth,
+    IntakeMonth,
+    RequestMonth,
+    TrendsRollup,
+    TrendsToken,
+    WaitMonth,
+)

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from schoolwell.models import Discipline, Enrollment, Membership, Role, School, Student
@@ -127,6 +127,12 @@ def is_safeguarding_lead_at(user: "User", school_id: int) -> bool:
     return school_id in school_ids(user, {Role.SAFEGUARDING_LEAD})
 
 
+def team_balance_school_ids(user: "User") -> set[int]:
+    """Schools whose whole team's caseload balance the user sees on the caseload page: where
+    they are the safeguarding lead. Everyone else sees only their own caseload."""
+    return school_ids(user, {Role.SAFEGUARDING_LEAD})
+
+
 def disciplines_at(user: "User", school_id: int) -> set[str]:
     return {m.discipline for m in memberships(user) if m.school_id == school_id and m.discipline}
 
@@ -152,6 +158,30 @@ def can_close_case(user: "User", case) -> bool:
     return case.lead_id == user.pk or is_safeguarding_lead_at(user, case.school_id)
 
 
+def can_work_on_case(user: "User", case) -> bool:
+    """Anyone on the school's support team may change the tier and needs, add to the plan,
+    write notes (at their levels), record meetings and follow-ups: the case belongs to the
+    school's team, not to its lead."""
+    return is_team_at(user, case.school_id)
+
+
+def can_change_case_lead(user: "User", case) -> bool:
+    """Handing the case to someone else is for the lead or the school's safeguarding lead."""
+    return can_close_case(user, case)
+
+
+def can_manage_case_team(user: "User", case) -> bool:
+    """The lead or the school's safeguarding lead adds and removes others on the case; any
+    team member may join or leave it themselves (the services allow that part)."""
+    return can_close_case(user, case)
+
+
+def can_cancel_follow_up(user: "User", follow_up, case) -> bool:
+    """A follow-up is called off by the person it is assigned to, or by the case lead or the
+    school's safeguarding lead; anyone on the team may mark one done."""
+    return follow_up.assignee_id == user.pk or can_close_case(user, case)
+
+
 def can_import_concerns(user: "User") -> bool:
     return has_role(user, LEGACY_IMPORT_ROLES)
 
@@ -170,6 +200,8 @@ def home_for(user: "User") -> str | None:
         return "concerns:new"
     if Role.STUDENT in r:
         return "self_report:home"
+    if Role.PARTNER in r:
+        return "partners:home"
     if r & ROSTER_ROLES and not r - ROSTER_ROLES:
         return "roster_import"
     return None
@@ -257,6 +289,17 @@ def is_team_at(user: "User", school_id: int) -> bool:
     return school_id in school_ids(user, TEAM_ROLES)
 
 
+def can_act_on_intake(user: "User", intake) -> bool:
+    """Who may make a triage decision on an intake (assign, urgency, case, route, escalate,
+    close): a member of the school's team when nobody has it or they have it themselves;
+    once someone else has it, only that person or the school's safeguarding lead."""
+    if not is_team_at(user, intake.school_id):
+        return False
+    if intake.claimed_by_id in (None, user.pk):
+        return True
+    return is_safeguarding_lead_at(user, intake.school_id)
+
+
 def concern_imports_for(user: "User") -> QuerySet:
     ConcernImport = apps.get_model("concerns", "ConcernImport")
     return ConcernImport.objects.filter(
@@ -303,3 +346,195 @@ def get_intake_or_404(user: "User", pk: int):
 
 def get_case_or_404(user: "User", pk: int):
     return get_for_user_or_404(cases_for(user).select_related("student", "school", "lead"), pk=pk)
+
+
+def get_case_note_or_404(user: "User", case, pk: int):
+    """One note of a case the user already reached, only at a level they may read: a note
+    above their level answers 404 like a note that does not exist."""
+    return get_for_user_or_404(notes_for(user, case).select_related("author", "goal"), pk=pk)
+
+
+# --- transfer packets -----------------------------------------------------------------------
+# The sending school's team sees the packets it builds; the receiving school's team sees a
+# packet once it has been delivered to them. Nobody else, and the answer is 404 either way.
+TRANSFER_DEPARTED_DAYS = 60
+
+
+def can_use_transfers(user: "User") -> bool:
+    return has_role(user, TEAM_ROLES)
+
+
+def transfer_packets_for(user: "User") -> QuerySet:
+    TransferPacket = apps.get_model("support_team", "TransferPacket")
+    ids = school_ids(user, TEAM_ROLES)
+    return TransferPacket.objects.filter(
+        Q(from_school_id__in=ids)
+        | Q(to_school_id__in=ids, delivered_at__isnull=False)
+        # An imported packet waiting for confirmation belongs to the school importing it.
+        | Q(to_school_id__in=ids, status="held")
+    )
+
+
+def get_transfer_packet_or_404(user: "User", pk: int):
+    return get_for_user_or_404(
+        transfer_packets_for(user).select_related("student", "from_school", "to_school", "peer"),
+        pk=pk,
+    )
+
+
+def is_packet_sender(user: "User", packet) -> bool:
+    return packet.from_school_id is not None and is_team_at(user, packet.from_school_id)
+
+
+def is_packet_receiver(user: "User", packet) -> bool:
+    return packet.to_school_id is not None and is_team_at(user, packet.to_school_id)
+
+
+def can_approve_packet(user: "User", packet) -> bool:
+    """The sending school's safeguarding lead approves, and alone adds case notes."""
+    return packet.from_school_id is not None and is_safeguarding_lead_at(
+        user, packet.from_school_id
+    )
+
+
+def can_acknowledge_packet(user: "User", packet) -> bool:
+    """The receiving school's safeguarding lead acknowledges receipt."""
+    return packet.to_school_id is not None and is_safeguarding_lead_at(user, packet.to_school_id)
+
+
+def departed_enrollments_for(user: "User") -> QuerySet[Enrollment]:
+    """Enrollments at the user's team schools that ended in the last TRANSFER_DEPARTED_DAYS
+    days: the students a packet may be started for."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    since = timezone.localdate() - timedelta(days=TRANSFER_DEPARTED_DAYS)
+    return Enrollment.objects.filter(
+        school_id__in=school_ids(user, TEAM_ROLES), end_date__gte=since
+    )
+
+
+def get_transfer_student_or_404(user: "User", student_pk: int, school_pk: int) -> Student:
+    """A student a packet may be drafted for at this school: enrolled there now or before,
+    and the user on that school's team (a team may start before the roster catches up)."""
+    if school_pk not in school_ids(user, TEAM_ROLES):
+        raise Http404
+    return get_for_user_or_404(
+        Student.objects.filter(
+            Exists(Enrollment.objects.filter(student=OuterRef("pk"), school_id=school_pk))
+        ),
+        pk=student_pk,
+    )
+
+
+# --- district trends ------------------------------------------------------------------------
+
+# District staff see every school of their district; a school's safeguarding lead and its
+# administrator (its leadership) see their own school. Everyone else: the page does not exist.
+TRENDS_ROLES = frozenset(
+    {Role.DISTRICT_ANALYST, Role.DISTRICT_ADMIN, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN}
+)
+
+
+def trends_school_ids(user: "User") -> set[int]:
+    """The schools whose (suppressed, aggregate) trends this user may see."""
+    return school_ids(user, TRENDS_ROLES)
+
+
+def can_view_trends(user: "User") -> bool:
+    return bool(trends_school_ids(user))
+
+
+def require_or_404(predicate: Callable[["User"], bool]) -> Callable:
+    """Like require(), but a no is a 404: for pages whose existence is itself not for
+    everyone (the district trends answer 404 to teachers, students and the team)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# --- community links ------------------------------------------------------------------------
+# The directory is for the school teams; referrals are read by the team of the referring
+# school and, for their own organisation only, by partner staff of the same district.
+# Partners never reach a case, a note or a student record: only the referral's minimum.
+
+
+def can_search_resources(user: "User") -> bool:
+    return has_role(user, TEAM_ROLES)
+
+
+def is_partner(user: "User") -> bool:
+    return has_role(user, {Role.PARTNER})
+
+
+def partner_organization_ids(user: "User") -> set[int]:
+    """Organisations this partner account answers for (community_links.PartnerStaff)."""
+    if not is_partner(user):
+        return set()
+    cached = getattr(user, "_schoolwell_partner_orgs", None)
+    if cached is None:
+        PartnerStaff = apps.get_model("community_links", "PartnerStaff")
+        cached = set(
+            PartnerStaff.objects.filter(user=user).values_list("organization_id", flat=True)
+        )
+        user._schoolwell_partner_orgs = cached
+    return cached
+
+
+def partner_district_ids(user: "User") -> set[int]:
+    return {m.district_id for m in memberships(user) if m.role == Role.PARTNER and m.district_id}
+
+
+def referrals_for(user: "User") -> QuerySet:
+    """Referrals made at a school where the user is on the team."""
+    Referral = apps.get_model("community_links", "Referral")
+    return Referral.objects.filter(school_id__in=school_ids(user, TEAM_ROLES))
+
+
+def partner_referrals_for(user: "User") -> QuerySet:
+    """Referrals addressed to the partner's own organisation, from schools of its district."""
+    Referral = apps.get_model("community_links", "Referral")
+    orgs = partner_organization_ids(user)
+    if not orgs:
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        resource__organization_id__in=orgs, school__district_id__in=partner_district_ids(user)
+    )
+
+
+def partner_resources_for(user: "User") -> QuerySet:
+    """The directory entries a partner may propose changes to: their organisation's."""
+    Resource = apps.get_model("community_links", "Resource")
+    return Resource.objects.filter(organization_id__in=partner_organization_ids(user))
+
+
+def can_refer(user: "User", case) -> bool:
+    return case.is_open and is_team_at(user, case.school_id)
+
+
+def get_referral_or_404(user: "User", pk: int):
+    return get_for_user_or_404(
+        referrals_for(user).select_related("case", "resource__organization", "student"), pk=pk
+    )
+
+
+def get_partner_referral_or_404(user: "User", pk: int):
+    return get_for_user_or_404(
+        partner_referrals_for(user).select_related("resource__organization", "student", "need"),
+        pk=pk,
+    )
+
+
+def get_partner_resource_or_404(user: "User", pk: int):
+    return get_for_user_or_404(partner_resources_for(user).select_related("organization"), pk=pk)

@@ -146,7 +146,14 @@ TEMPLATES = [
 # --- data -----------------------------------------------------------------------------------
 DATABASE_URL = envsecret("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # 0 by default: under daphne every open websocket's thread would otherwise keep its own
+    # connection, and 200 queue screens exhaust PostgreSQL's 100 (measured by bench/queue.py
+    # --as-configured). Raise it only for WSGI-only processes, or pool in front (PgBouncer).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+        )
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -169,8 +176,10 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # The defaults (capacity 100, a 100-connection pool) drop messages silently
-                # at around 200 connected queue screens.
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                # at around 200 connected queue screens. redis-py 8 reads with a 5 s timeout
+                # by default, the same as channels_redis' blocking pop: idle consumers then
+                # crash with TimeoutError and their sockets close (1011). Reads wait longer.
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
                 "capacity": envint("CHANNEL_CAPACITY", 5000),
                 "expiry": 30,
                 "group_expiry": 86400,
@@ -304,6 +313,19 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # --- SchoolWell -------------------------------------------------------------------------------
 DEMO_PASSWORD = envsecret("DEMO_PASSWORD", "schoolwell-demo-2026")
 SCHOOLWELL_DEFAULT_RETENTION_YEARS = envint("RETENTION_YEARS", 7)
+# Encrypts the private halves of the district's transfer-packet keys at rest. Without it, a
+# key derived from SECRET_KEY (HKDF-SHA256) is used: rotating SECRET_KEY then needs the old
+# value here, or the keys must be made again (docs/transfer-packets.md).
+TRANSFER_KEY_SECRET = envsecret("TRANSFER_KEY_SECRET", "")
+if not TRANSFER_KEY_SECRET:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    TRANSFER_KEY_SECRET = (
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"schoolwell.transfer-keys")
+        .derive(SECRET_KEY.encode())
+        .hex()
+    )
 
 LOGGING = {
     "version": 1,

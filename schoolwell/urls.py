@@ -28,7 +28,11 @@ urlpatterns = [
     path("roster/import/", roster_views.roster_import, name="roster_import"),
     path("roster/import/<int:pk>/", roster_views.roster_import_detail, name="roster_import_detail"),
     path("team/", include("support_team.urls")),
+    path("transfers/", include("support_team.transfers_urls")),
+    path("trends/", include("schoolwell.trends.urls")),
     path("concerns/", include("concerns.urls")),
+    path("resources/", include("community_links.urls")),
+    path("partners/", include("community_links.partner_urls")),
     # /self-report/ itself is the Wagtail page; these are the app's own pages beside it.
     path("check-in/", include("self_report.urls")),
     # Wagtail serves the editable pages (the self-report page) last.

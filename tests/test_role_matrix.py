@@ -54,6 +54,7 @@ TEAM = {
 }
 ROSTER = {"school_admin", "district_admin"}
 LEGACY_IMPORT = {"safeguarding_lead", "school_admin", "district_admin"}
+TRENDS = {"district_analyst", "district_admin", "safeguarding_lead", "school_admin"}
 LOGIN = "login"  # a redirect to the sign-in page
 
 
@@ -73,7 +74,17 @@ def make_user(role: str, school, *, mfa: bool = True):
         user = member(Role.STUDENT, school=school)
         enrolled_student(school, user=user)
         return user
-    return member(role, school=school, mfa=mfa)
+    user = member(role, school=school, mfa=mfa)
+    if role == "partner":
+        # Community links: the partner answers for the context's partner organisation.
+        from community_links.models import Organization, PartnerStaff
+
+        for org in Organization.objects.filter(name=PARTNER_ORG):
+            PartnerStaff.objects.create(user=user, organization=org)
+    return user
+
+
+PARTNER_ORG = "Role matrix food bank"
 
 
 def expect(allowed: set[str], *, ok: int = 200, other: int = 403) -> dict[str, object]:
@@ -84,16 +95,36 @@ def expect(allowed: set[str], *, ok: int = 200, other: int = 403) -> dict[str, o
 
 def home_expectation() -> dict[str, object]:
     result = expect(set(ROLES) - {"anonymous"})
-    for role in TEAM | ROSTER | {"teacher", "student"}:
+    for role in TEAM | ROSTER | {"teacher", "student", "partner"}:
         result[role] = 302
     return result
 
+
+# The case page's POST-only section routes: (name, the objects in their URL after the case).
+CASE_ACTIONS = {
+    "case_update": (),
+    "case_member_add": (),
+    "case_member_join": (),
+    "case_member_remove": ("lead",),
+    "case_goal_add": (),
+    "case_goal_update": ("goal",),
+    "case_intervention_add": (),
+    "case_intervention_update": ("intervention",),
+    "case_note_add": (),
+    "case_meeting_add": (),
+    "case_follow_up_add": (),
+    "case_follow_up_done": ("follow_up",),
+    "case_follow_up_cancel": ("follow_up",),
+    "case_close": (),
+    "case_reopen": (),
+}
 
 # name -> (how to build the URL for this user's own school, expected status per role)
 ROUTES = {
     "home": (lambda ctx: reverse("home"), home_expectation()),
     "healthz": (lambda ctx: reverse("healthz"), dict.fromkeys(ROLES, 200)),
     "support_team:queue": (lambda ctx: reverse("support_team:queue"), expect(TEAM)),
+    "support_team:caseload": (lambda ctx: reverse("support_team:caseload"), expect(TEAM)),
     "roster_import": (lambda ctx: reverse("roster_import"), expect(ROSTER)),
     "roster_import_detail": (
         lambda ctx: reverse("roster_import_detail", args=[ctx["own_import"].pk]),
@@ -130,6 +161,18 @@ ROUTES = {
         lambda ctx: reverse("support_team:release", args=[ctx["intake"].pk]),
         dict.fromkeys(ROLES, 405),  # POST only
     ),
+    "support_team:intake": (
+        lambda ctx: reverse("support_team:intake", args=[ctx["intake"].pk]),
+        expect(TEAM),
+    ),
+    # Triage actions and the intake page's presence heartbeat.
+    **{
+        f"support_team:{name}": (
+            lambda ctx, name=name: reverse(f"support_team:{name}", args=[ctx["intake"].pk]),
+            dict.fromkeys(ROLES, 405),  # POST only
+        )
+        for name in ("assign", "set_urgency", "to_case", "route", "escalate", "close", "presence")
+    },
     "support_team:student": (
         lambda ctx: reverse("support_team:student", args=[ctx["student"].pk]),
         expect(TEAM),
@@ -138,6 +181,27 @@ ROUTES = {
         lambda ctx: reverse("support_team:case", args=[ctx["case"].pk]),
         expect(TEAM),
     ),
+    "support_team:cases": (lambda ctx: reverse("support_team:cases"), expect(TEAM)),
+    # One note of the case at each confidentiality level (the case is led by a safeguarding
+    # lead, so no other role is its lead): a note above the reader's level is not found.
+    "support_team:case_note": (lambda ctx: case_note_url(ctx, "team"), expect(TEAM)),
+    "support_team:case_note (health only)": (
+        lambda ctx: case_note_url(ctx, "health"),
+        expect(TEAM) | {"social_worker": 404, "team_administrator": 404},
+    ),
+    "support_team:case_note (lead only)": (
+        lambda ctx: case_note_url(ctx, "lead"),
+        expect(TEAM) | dict.fromkeys(TEAM - {"safeguarding_lead"}, 404),
+    ),
+    **{
+        f"support_team:{name}": (
+            lambda ctx, name=name: reverse(
+                f"support_team:{name}", args=case_action_args(ctx, name)
+            ),
+            dict.fromkeys(ROLES, 405),  # POST only
+        )
+        for name in CASE_ACTIONS
+    },
     "concerns:import": (lambda ctx: reverse("concerns:import"), expect(LEGACY_IMPORT)),
     "concerns:import_detail": (
         lambda ctx: reverse(
@@ -152,6 +216,91 @@ ROUTES = {
         ),
         expect({"student"}),
     ),
+    # District trends: the page does not exist (404) for anyone without a trends role.
+    "trends:dashboard": (lambda ctx: reverse("trends:dashboard"), expect(TRENDS, other=404)),
+    "trends:csv": (lambda ctx: reverse("trends:csv", args=["month"]), expect(TRENDS, other=404)),
+    # Token-authenticated for BI tools: a session (any role) is not a token.
+    "trends:api": (lambda ctx: reverse("trends:api"), dict.fromkeys(ROLES, 401)),
+    # Community links: the directory and referral panels for the team, the portal for partners.
+    "community_links:directory": (lambda ctx: reverse("community_links:directory"), expect(TEAM)),
+    "community_links:case_referrals": (
+        lambda ctx: reverse("community_links:case_referrals", args=[ctx["case"].pk]),
+        expect(TEAM),
+    ),
+    "community_links:referral_new": (
+        lambda ctx: reverse("community_links:referral_new", args=[ctx["case"].pk]),
+        expect(TEAM),
+    ),
+    "community_links:caseload_referrals": (
+        lambda ctx: reverse("community_links:caseload_referrals"),
+        expect(TEAM),
+    ),
+    "community_links:referral_status": (
+        lambda ctx: reverse("community_links:referral_status", args=[ctx["referral"].pk]),
+        dict.fromkeys(ROLES, 405),  # POST only
+    ),
+    "community_links:referral_link": (
+        lambda ctx: reverse("community_links:referral_link", args=[ctx["referral"].pk]),
+        dict.fromkeys(ROLES, 405),  # POST only
+    ),
+    "partners:home": (lambda ctx: reverse("partners:home"), expect({"partner"})),
+    "partners:referral": (
+        lambda ctx: reverse("partners:referral", args=[ctx["referral"].pk]),
+        expect({"partner"}),
+    ),
+    # The signed link is the partner's key: whoever holds it reads that one referral.
+    "partners:link": (
+        lambda ctx: reverse("partners:link", args=[ctx["referral_token"]]),
+        dict.fromkeys(ROLES, 200),
+    ),
+    "partners:resources": (lambda ctx: reverse("partners:resources"), expect({"partner"})),
+    "partners:resource_edit": (
+        lambda ctx: reverse("partners:resource_edit", args=[ctx["partner_resource"].pk]),
+        expect({"partner"}),
+    ),
+    # Transfer packets: the school's team; a packet of this school (a draft with a sealed
+    # file kept), and POST-only actions.
+    "transfers:list": (lambda ctx: reverse("transfers:list"), expect(TEAM)),
+    "transfers:import": (lambda ctx: reverse("transfers:import"), expect(TEAM)),
+    "transfers:detail": (
+        lambda ctx: reverse("transfers:detail", args=[ctx["packet"].pk]),
+        expect(TEAM),
+    ),
+    "transfers:pdf": (lambda ctx: reverse("transfers:pdf", args=[ctx["packet"].pk]), expect(TEAM)),
+    "transfers:export_file": (
+        lambda ctx: reverse("transfers:export_file", args=[ctx["packet"].pk]),
+        expect(TEAM),
+    ),
+    # Only a packet imported from another district has a receipt: this one answers 404.
+    "transfers:receipt_file": (
+        lambda ctx: reverse("transfers:receipt_file", args=[ctx["packet"].pk]),
+        expect(TEAM, ok=404),
+    ),
+    **{
+        f"transfers:{name}": (
+            lambda ctx, name=name: reverse(f"transfers:{name}", args=[ctx["packet"].pk]),
+            dict.fromkeys(ROLES, 405),  # POST only
+        )
+        for name in (
+            "review",
+            "notes",
+            "approve",
+            "send",
+            "accept",
+            "acknowledge",
+            "export",
+            "confirm",
+            "discard",
+        )
+    },
+    "transfers:start": (
+        lambda ctx: reverse("transfers:start", args=[ctx["school"].pk, ctx["student"].pk]),
+        dict.fromkeys(ROLES, 405),  # POST only
+    ),
+    "transfers:receipt_import": (
+        lambda ctx: reverse("transfers:receipt_import"),
+        dict.fromkeys(ROLES, 405),  # POST only
+    ),
     "wagtail_serve": (lambda ctx: "/no-such-page/", dict.fromkeys(ROLES, 404)),
     "wagtail_frontend_login": (lambda ctx: "/_util/login/", dict.fromkeys(ROLES, 302)),
 }
@@ -159,6 +308,9 @@ ROUTES = {
 FOREIGN_OBJECT_ROUTES = {
     "support_team:queue_row": lambda ctx: reverse(
         "support_team:queue_row", args=[ctx["other_intake"].pk]
+    ),
+    "support_team:intake": lambda ctx: reverse(
+        "support_team:intake", args=[ctx["other_intake"].pk]
     ),
     "self_report:done": lambda ctx: reverse("self_report:done", args=[ctx["other_report"].pk]),
     "concerns:detail": lambda ctx: reverse("concerns:detail", args=[ctx["other_concern"].pk]),
@@ -170,8 +322,25 @@ FOREIGN_OBJECT_ROUTES = {
         "roster_import_detail", args=[ctx["other_import"].pk]
     ),
     "support_team:case": lambda ctx: reverse("support_team:case", args=[ctx["other_case"].pk]),
+    "support_team:case_note": lambda ctx: case_note_url(ctx, "team", case="other_case"),
     "concerns:import_detail": lambda ctx: reverse(
         "concerns:import_detail", args=[ctx["other_concern_import"].pk]
+    ),
+    "community_links:case_referrals": lambda ctx: reverse(
+        "community_links:case_referrals", args=[ctx["other_case"].pk]
+    ),
+    "community_links:referral_new": lambda ctx: reverse(
+        "community_links:referral_new", args=[ctx["other_case"].pk]
+    ),
+    # For a partner, "another school's object" is a referral to another organisation.
+    "partners:referral": lambda ctx: reverse("partners:referral", args=[ctx["other_referral"].pk]),
+    "partners:resource_edit": lambda ctx: reverse(
+        "partners:resource_edit", args=[ctx["other_resource"].pk]
+    ),
+    "transfers:detail": lambda ctx: reverse("transfers:detail", args=[ctx["other_packet"].pk]),
+    "transfers:pdf": lambda ctx: reverse("transfers:pdf", args=[ctx["other_packet"].pk]),
+    "transfers:export_file": lambda ctx: reverse(
+        "transfers:export_file", args=[ctx["other_packet"].pk]
     ),
 }
 # Wagtail pages: served by the catch-all route, decided by the page type.
@@ -231,6 +400,12 @@ def test_every_websocket_route_has_an_expectation():
 
 @pytest.fixture
 def context(db):
+    return build_context()
+
+
+def build_context() -> dict:
+    """One school with an object of every kind, and a second school of the same district
+    whose objects must stay out of reach."""
     school = SchoolFactory()
     other_school = SchoolFactory(district=school.district)
     other_admin = member(Role.SCHOOL_ADMIN, school=other_school)
@@ -239,11 +414,14 @@ def context(db):
     self_report_demo.ensure_page()
     lead = member(Role.SAFEGUARDING_LEAD, school=school)
     other_lead = member(Role.SAFEGUARDING_LEAD, school=other_school)
+    case = case_open_or_join(school=school, student=student, by=lead)[0]
+    other_case = case_open_or_join(school=other_school, student=other_student, by=other_lead)[0]
     return {
-        "case": case_open_or_join(school=school, student=student, by=lead)[0],
-        "other_case": case_open_or_join(school=other_school, student=other_student, by=other_lead)[
-            0
-        ],
+        "case": case,
+        "other_case": other_case,
+        **community_links_context(case, lead, other_case, other_lead),
+        "packet": transfer_packet(school, student, lead),
+        "other_packet": transfer_packet(other_school, other_student, other_lead),
         "intake": intake_open(school=school, student=student, source="staff_note", summary="x"),
         "other_intake": intake_open(
             school=other_school, student=other_student, source="staff_note", summary="x"
@@ -264,6 +442,41 @@ def context(db):
         "other_concern_import": ConcernImport.objects.create(
             started_by=other_admin, school=other_school, file_name="other.csv"
         ),
+    }
+
+
+def transfer_packet(school, student, lead):
+    """A draft packet of the school, with a sealed file kept as if it had been exported."""
+    from support_team.transfers.services import packet_draft
+
+    packet = packet_draft(student=student, school=school, by=lead)
+    packet.export_file = b"sealed"
+    packet.save()
+    return packet
+
+
+def community_links_context(case, lead, other_case, other_lead) -> dict:
+    """A referral from this school to the partner's organisation, and one from the other
+    school to another organisation (out of the partner's reach)."""
+    from community_links.models import Organization, Resource
+    from community_links.services.referrals import referral_link_token, referral_send
+
+    def refer(case, by, org_name):
+        org = Organization.objects.create(name=org_name)
+        resource = Resource.objects.create(organization=org, name=f"{org_name} service")
+        (referral,) = referral_send(
+            case=case, resources=[resource], by=by, consent_by="family", consent_name="A parent"
+        )
+        return resource, referral
+
+    partner_resource, referral = refer(case, lead, PARTNER_ORG)
+    other_resource, other_referral = refer(other_case, other_lead, "Another organisation")
+    return {
+        "partner_resource": partner_resource,
+        "referral": referral,
+        "referral_token": referral_link_token(referral),
+        "other_resource": other_resource,
+        "other_referral": other_referral,
     }
 
 
@@ -376,3 +589,43 @@ def test_websocket_routes_admit_only_their_roles(context, role):
 
     for path, expectations in WEBSOCKET_ROUTES.items():
         assert async_to_sync(attempt)(path) is expectations[role], (role, path)
+
+
+def case_note_url(ctx: dict, level: str, *, case: str = "case") -> str:
+    """A note at this level on the context's case, written by the case's lead (made once)."""
+    from support_team.services.cases import note_add
+
+    key = f"{case}_note_{level}"
+    if key not in ctx:
+        the_case = ctx[case]
+        ctx[key] = note_add(case=the_case, by=the_case.lead, level=level, body=f"{level} note")
+    return reverse("support_team:case_note", args=[ctx[case].pk, ctx[key].pk])
+
+
+def case_action_args(ctx: dict, name: str) -> list[int]:
+    """The case, then the goal / intervention / follow-up / member a case action names."""
+    import datetime
+
+    from support_team.services.cases import follow_up_add, goal_add, intervention_add
+
+    case = ctx["case"]
+    if "case_plan" not in ctx:
+        goal = goal_add(case=case, by=case.lead, description="Attend every day")
+        today = datetime.date.today()
+        ctx["case_plan"] = {
+            "lead": case.lead,
+            "goal": goal,
+            "intervention": intervention_add(
+                goal=goal,
+                by=case.lead,
+                kind="check_in",
+                owner=case.lead,
+                start_date=today,
+                frequency="daily",
+                review_date=today,
+            ),
+            "follow_up": follow_up_add(
+                case=case, by=case.lead, title="Call home", assignee=case.lead, due_on=today
+            ),
+        }
+    return [case.pk] + [ctx["case_plan"][part].pk for part in CASE_ACTIONS[name]]

@@ -43,12 +43,17 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
     return made
 
 
+MOVE_REASON = "Moved to Riverbend High"
+
+
 def _move_one_student(district: District) -> int:
     middle = School.objects.filter(sourced_id="demo-ms").first()
     high = School.objects.filter(sourced_id="demo-hs").first()
     if middle is None or high is None:
         return 0
-    if Enrollment.objects.filter(school=middle, end_date__isnull=False).exists():
+    # Last year's roster already ended some enrollments; the demo move is recognised by its
+    # exit reason, so a second run moves nobody.
+    if Enrollment.objects.filter(school=middle, exit_reason=MOVE_REASON).exists():
         return 0
     student = (
         Student.objects.filter(
@@ -65,7 +70,7 @@ def _move_one_student(district: District) -> int:
         return 0
     today = datetime.date.today()
     moved = student.enrollments.filter(school=middle, end_date__isnull=True).first()
-    moved.end_date, moved.exit_reason = today, "Moved to Riverbend High"
+    moved.end_date, moved.exit_reason = today, MOVE_REASON
     moved.save()
     Enrollment.objects.create(student=student, school=high, start_date=today)
     student.mckinney_vento = True

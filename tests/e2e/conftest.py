@@ -95,6 +95,11 @@ def sign_in(page, user, *, with_code: bool = True) -> None:
     if with_code:
         page.get_by_label("Code").fill(totp_code(user))
         page.get_by_role("button", name="Sign In").click()
+    # Wait until the sign-in has landed: a navigation started straight after the click
+    # could overtake the POST and arrive signed out.
+    page.wait_for_url(
+        lambda url: "/accounts/login/" not in url and "/accounts/2fa/authenticate/" not in url
+    )
 
 
 # --- a live server that speaks websockets ---------------------------------------------------
