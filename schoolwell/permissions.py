@@ -207,9 +207,10 @@ def home_for(user: "User") -> str | None:
     return None
 
 
-def require(predicate: Callable[["User"], bool]) -> Callable:
+def require(predicate: Callable[["User"], bool], *, not_found: bool = False) -> Callable:
     """View decorator: sign-in first, then the predicate; a no is 403 (the page exists, it is
-    just not for this role). Objects are then fetched through the accessors below."""
+    just not for this role), or 404 with not_found=True. Objects are then fetched through the
+    accessors below."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -217,7 +218,7 @@ def require(predicate: Callable[["User"], bool]) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not predicate(request.user):
-                raise PermissionDenied
+                raise Http404 if not_found else PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -449,19 +450,7 @@ def can_view_trends(user: "User") -> bool:
 def require_or_404(predicate: Callable[["User"], bool]) -> Callable:
     """Like require(), but a no is a 404: for pages whose existence is itself not for
     everyone (the district trends answer 404 to teachers, students and the team)."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not predicate(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return require(predicate, not_found=True)
 
 
 # --- community links ------------------------------------------------------------------------
