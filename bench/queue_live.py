@@ -58,8 +58,9 @@ def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: floa
     raise RuntimeError(f"{what} did not listen on {port}")
 
 
-def start_redis() -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_redis(port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """A private redis-server on loopback: a free port, or `port` (a restart after a fault)."""
+    port = port or free_port()
     process = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
