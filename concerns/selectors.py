@@ -8,6 +8,9 @@ from schoolwell.models import Student, User
 from support_team import selectors as hub_selectors
 
 SEARCH_LIMIT = 10
+# No name or SIS id is longer; a longer word is a paste or an attack, and SQLite refuses a
+# LIKE pattern over 50,000 bytes (OperationalError, a 500).
+SEARCH_WORD_MAX = 100
 
 
 def category_list() -> QuerySet[Category]:
@@ -21,6 +24,7 @@ def student_search(*, user: User, query: str) -> list[Student]:
         return []
     students = permissions.concern_students_for(user)
     for word in query.split()[:3]:
+        word = word[:SEARCH_WORD_MAX]
         if word.isdigit():  # an id fragment: no need to scan the three name columns
             students = students.filter(sis_id__contains=word)
             continue

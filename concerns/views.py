@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from concerns import selectors, services
 from concerns.forms import ConcernForm, ObservationForm
 from schoolwell import audit, permissions
+from schoolwell.forms import MAX_PK_DIGITS
 from support_team import selectors as hub_selectors
 from support_team import services as hub
 from support_team.models import Intake
@@ -69,7 +70,10 @@ def concern_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "results": selectors.student_search(user=request.user, query=query),
-            "chosen": students.filter(pk=chosen).first() if chosen.isdigit() else None,
+            # isdecimal, not isdigit ("²" is a digit int() refuses); too long overflows SQLite.
+            "chosen": students.filter(pk=chosen).first()
+            if chosen.isdecimal() and len(chosen) <= MAX_PK_DIGITS
+            else None,
         },
     )
 
