@@ -16,7 +16,6 @@ from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re
     presence_entries,
     presence_for,
     presence_key,
-    queue_for,
     queue_row,
     queue_rows,
     routable_services,

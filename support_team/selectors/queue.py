@@ -11,14 +11,12 @@ from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
     Count,
-    F,
     Min,
     OuterRef,
     QuerySet,
     Subquery,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -66,14 +64,44 @@ def _concern_link_parts() -> tuple[str, str]:
     return before, after
 
 
-def queue_for(*, user: User, filters: QueueFilters | None = None) -> QuerySet[Intake]:
-    """Open intakes at the user's schools, narrowed by the filters. Several intakes about one
-    student sit together: groups come in the order of their most urgent, then nearest-target
-    intake, and within a group the same order again. The group figures are window functions
-    over the filtered rows, so the order is one SQL query whatever the queue's size.
+def _groups(intakes: QuerySet[Intake], *, limit: int | None) -> list[dict]:
+    """The students of the filtered queue, most urgent group first, then nearest target:
+    each with its figures (most urgent item, nearest target, open items). Only as many groups
+    as it takes to hold `limit` items (all of them when None)."""
+    groups = (
+        intakes.order_by()
+        .values("student_id")
+        .annotate(urgency=Min("urgency"), target=Min("target_at"), size=Count("id"))
+        .order_by("urgency", "target", "student_id")
+    )
+    if limit is None:
+        return list(groups)
+    # Every group holds at least one item, so `limit` groups always hold enough.
+    taken, items = [], 0
+    for group in groups[:limit]:
+        taken.append(group)
+        items += group["size"]
+        if items >= limit:
+            break
+    return taken
+
+
+def _ordered_rows(intakes: QuerySet[Intake], *, limit: int | None) -> list[Intake]:
+    """Open intakes, grouped by student: groups come in the order of their most urgent, then
+    nearest-target intake, and within a group the same order again. Two queries whatever
+    the queue's size: the group figures over the filtered intakes, then the rows of the
+    first groups only, so nothing per row (joins, the categories subquery) is computed for
+    rows the page does not show. (A window function over every open intake gave the same
+    order in one query, but SQLite worked out each row's joins and categories before the
+    LIMIT: 4-5x the floor at 10,000 open intakes; see docs/performance.md.)
 
     Each row also carries `source_categories` (",slug,slug," for a teacher concern, read from
-    the concern's chronology line; empty otherwise) and `group_size`."""
+    the concern's chronology line; empty otherwise), `group_urgency`, `group_target` and
+    `group_size`."""
+    groups = _groups(intakes, limit=limit)
+    if not groups:
+        return []
+    rank = {g["student_id"]: n for n, g in enumerate(groups)}
     before, after = _concern_link_parts()
     concern_line = TimelineEntry.objects.filter(
         student_id=OuterRef("student_id"),
@@ -81,22 +109,36 @@ def queue_for(*, user: User, filters: QueueFilters | None = None) -> QuerySet[In
         source=TimelineEntry.Source.CONCERN,
         link=Concat(Value(before), OuterRef("source_id"), Value(after), output_field=CharField()),
     ).values("categories")[:1]
-    by_student = {"partition_by": [F("student_id")]}
-    return (
-        _filtered(user, filters or QueueFilters())
+    rows = (
+        intakes.filter(student_id__in=list(rank))
         .select_related("student", "school", "claimed_by")
         .annotate(
-            group_urgency=Window(Min("urgency"), **by_student),
-            group_target=Window(Min("target_at"), **by_student),
-            group_size=Window(Count("id"), **by_student),
             source_categories=SqlCase(
                 When(source=Intake.Source.CONCERN, then=Subquery(concern_line)),
                 default=Value(""),
                 output_field=CharField(),
-            ),
+            )
         )
-        .order_by("group_urgency", "group_target", "student_id", "urgency", "target_at", "pk")
     )
+    if limit is not None:
+        # The groups before the last hold fewer than `limit` items between them and all
+        # show; only the last group can run past the page. Its rows come after the others,
+        # in their own order, so the LIMIT cuts it and nothing else (the final order is
+        # set below).
+        last = groups[-1]["student_id"]
+        rows = rows.order_by(
+            SqlCase(When(student_id=last, then=Value(1)), default=Value(0)),
+            "urgency",
+            "target_at",
+            "pk",
+        )[:limit]
+    ordered = sorted(rows, key=lambda i: (rank[i.student_id], i.urgency, i.target_at, i.pk))
+    for row in ordered:
+        group = groups[rank[row.student_id]]
+        row.group_urgency = group["urgency"]
+        row.group_target = group["target"]
+        row.group_size = group["size"]
+    return ordered
 
 
 def category_names() -> dict[str, str]:
@@ -120,14 +162,15 @@ def _decorate(intakes: list[Intake], *, user: User) -> list[Intake]:
 
 def queue_rows(*, user: User, filters: QueueFilters) -> list[Intake]:
     """The first page of the queue, ready to render."""
-    return _decorate(list(queue_for(user=user, filters=filters)[:QUEUE_PAGE_SIZE]), user=user)
+    rows = _ordered_rows(_filtered(user, filters), limit=QUEUE_PAGE_SIZE)
+    return _decorate(rows, user=user)
 
 
 def queue_row(*, user: User, intake: Intake, filters: QueueFilters) -> Intake | None:
     """One row as the queue shows it, or None when it is closed or the filters leave it out.
     Read with the rest of its student's group so the group figures are the same as on the
     page."""
-    group = queue_for(user=user, filters=filters).filter(student_id=intake.student_id)
+    group = _ordered_rows(_filtered(user, filters).filter(student_id=intake.student_id), limit=None)
     row = next((i for i in group if i.pk == intake.pk), None)
     return _decorate([row], user=user)[0] if row else None
 
