@@ -15,6 +15,7 @@ intake per concern and per request (most triaged), and open cases. Then, in one 
 
     .venv/bin/python bench/trends.py                       # 1,000,000 concerns
     .venv/bin/python bench/trends.py --concerns 100000 --requests 30000
+    .venv/bin/python bench/trends.py --keep, then --reuse     # seed once, time again
 
 The database `schoolwell_bench_trends` on postgres@127.0.0.1:5432 is created by this script
 and dropped afterwards (--keep keeps it). Nothing is asserted; figures are printed with the
@@ -288,15 +289,22 @@ def child(args) -> None:
 
     log("migrating")
     call_command("migrate", verbosity=0)
-    log(f"seeding {args.concerns:,} concerns, {args.requests:,} requests and their intakes")
     started = time.perf_counter()
-    world = seed(args)
+    if args.reuse:  # the database a --keep run left, seeded already
+        from schoolwell.models import District, School
+
+        district = District.objects.get(sourced_id="bench")
+        world = {"district": district, "school": School.objects.get(sourced_id="s1").pk}
+        User.objects.filter(username="analyst").delete()
+    else:
+        log(f"seeding {args.concerns:,} concerns, {args.requests:,} requests and their intakes")
+        world = seed(args)
     seeded = time.perf_counter() - started
     log(f"seeded in {seeded:.0f} s")
     from schoolwell.trends import rollup
 
     summary = rollup.rebuild()  # what the nightly trends_rollup_task does
-    log(f"nightly summary built in {summary.seconds:.1f} s, months before {summary.covers_until}")
+    log(f"nightly summary built in {summary.seconds:.1f} s, days before {summary.covers_until}")
     analyst = User.objects.create(username="analyst", email="analyst@bench.example")
     Membership.objects.create(user=analyst, role="district_analyst", district=world["district"])
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -317,7 +325,7 @@ def child(args) -> None:
     )
     print(
         f"nightly summary (rollup.rebuild) built in {summary.seconds:.1f} s; "
-        f"whole months before {summary.covers_until} read from it, later days counted live"
+        f"the days before {summary.covers_until} read from it, later days counted live"
     )
     print(f"{'view':<44}{'dashboard':>11}{'pandas':>11}{'ratio':>8}")
     for label, params, school in (
@@ -341,14 +349,16 @@ def main() -> None:
     parser.add_argument("--concerns", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="the kept database, as it is")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
         child(args)
         return
-    subprocess.run(["dropdb", *PG, "--if-exists", DB], check=True)
-    subprocess.run(["createdb", *PG, DB], check=True)
+    if not args.reuse:
+        subprocess.run(["dropdb", *PG, "--if-exists", DB], check=True)
+        subprocess.run(["createdb", *PG, DB], check=True)
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
@@ -360,7 +370,7 @@ def main() -> None:
             [sys.executable, __file__, "--child", *sys.argv[1:]], env=env, cwd=REPO, check=True
         )
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             subprocess.run(["dropdb", *PG, "--if-exists", DB])
 
 

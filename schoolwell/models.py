@@ -376,4 +376,5 @@ from schoolwell.trends.models import (  # noqa: E402, F401
     TrendsRollup,
     TrendsToken,
     WaitMonth,
+    WaitPercentile,
 )

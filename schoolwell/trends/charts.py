@@ -1,9 +1,6 @@
 """plotly figures from published tables only: a hidden cell is a gap in the chart, never a
 number. The figure goes to the page as JSON and plotly.js (our own static copy) draws it."""
 
-import json
-
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from schoolwell.trends.frames import PublishedTable
@@ -28,6 +25,9 @@ COLOURS = ["#1f5f8b", "#e07b00", "#3c8d40", "#8e44ad", "#b03a2e", "#5d6d7e"]
 
 
 def figure(table: PublishedTable) -> dict:
+    """The plotly figure as plain data. Built as dicts rather than graph objects: validating
+    eleven figures on every request took about 150 ms of a district view; the tests build a
+    plotly.graph_objects.Figure from each of these, which validates the same structure."""
     kind, part, which = PLOTTED[table.key]
     if part == "counts":
         columns = list(range(table.interior_columns))[which]
@@ -35,48 +35,51 @@ def figure(table: PublishedTable) -> dict:
         columns = list(range(table.count_columns, len(table.columns)))[which]
     rows = [r for r in table.rows if not r.is_total]
     labels = [r.label for r in rows]
-    fig = go.Figure()
+    traces = []
     for n, index in enumerate(columns):
         values = [r.cells[index].value for r in rows]
-        texts = [r.cells[index].text for r in rows]
-        common = {
+        trace = {
             "name": table.columns[index],
             "marker": {"color": COLOURS[n % len(COLOURS)]},
-            "customdata": texts,
+            "customdata": [r.cells[index].text for r in rows],
             "hovertemplate": "%{customdata}<extra>" + table.columns[index] + "</extra>",
         }
         if kind == "line":
-            fig.add_trace(go.Scatter(x=labels, y=values, mode="lines+markers", **common))
+            trace |= {"type": "scatter", "x": labels, "y": values, "mode": "lines+markers"}
         elif kind in ("hbar", "hstack"):
-            fig.add_trace(go.Bar(y=labels, x=values, orientation="h", **common))
+            trace |= {"type": "bar", "y": labels, "x": values, "orientation": "h"}
         else:
-            fig.add_trace(go.Bar(x=labels, y=values, **common))
+            trace |= {"type": "bar", "x": labels, "y": values}
+        traces.append(trace)
     if kind == "tiers":
         for n, (tier, share) in enumerate(TIER_SHAPE.items()):
-            fig.add_trace(
-                go.Bar(
-                    x=[_("Usual shape")],
-                    y=[share],
-                    name=_("Usual tier %(tier)s") % {"tier": tier},
-                    marker={"color": COLOURS[n], "pattern": {"shape": "/"}},
-                    showlegend=False,
-                )
+            traces.append(
+                {
+                    "type": "bar",
+                    "x": [_("Usual shape")],
+                    "y": [share],
+                    "name": _("Usual tier %(tier)s") % {"tier": tier},
+                    "marker": {"color": COLOURS[n], "pattern": {"shape": "/"}},
+                    "showlegend": False,
+                }
             )
-    fig.update_layout(
-        template="none",
-        barmode="stack" if kind in ("stack", "hstack", "tiers") else "group",
-        margin={"l": 40, "r": 10, "t": 10, "b": 40},
-        height=max(320, 22 * len(labels)) if kind in ("hbar", "hstack") else 360,
-        legend={"orientation": "h", "y": -0.2},
-        font={"family": "system-ui, sans-serif", "size": 13},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-    )
-    if kind in ("hbar", "hstack"):
-        fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(automargin=True)
-    return json.loads(fig.to_json()) | {
+    horizontal = kind in ("hbar", "hstack")
+    layout = {
+        "barmode": "stack" if kind in ("stack", "hstack", "tiers") else "group",
+        "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
+        "height": max(320, 22 * len(labels)) if horizontal else 360,
+        "legend": {"orientation": "h", "y": -0.2},
+        "font": {"family": "system-ui, sans-serif", "size": 13},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": {"automargin": True},
+    }
+    if horizontal:
+        layout["yaxis"] = {"autorange": "reversed", "automargin": True}
+    return {
+        "data": traces,
+        "layout": layout,
         # No mode bar: its buttons would be controls nested in the chart, and the table and
         # CSV beside each chart already give the exact figures.
-        "config": {"displaylogo": False, "displayModeBar": False, "responsive": True}
+        "config": {"displaylogo": False, "displayModeBar": False, "responsive": True},
     }

@@ -49,16 +49,17 @@ class TrendsToken(models.Model):
 
 # --- the nightly summary (rollup.py builds it; selectors read it for whole past months) -------
 #
-# Each table holds counts for whole months before `TrendsRollup.covers_until`, by school, month
-# (local time) and the student's grade when it was built: the same grouping the live queries
-# use, so a month read from here equals the month counted live on the night it was built.
+# Each table holds counts for the days before `TrendsRollup.covers_until` (the day it was built),
+# by school, month (local time) and the student's grade when it was built: the same grouping
+# the live queries use, so a month read from here equals the month counted live on the night
+# it was built. The current month's cells hold only its days before covers_until.
 
 
 class TrendsRollup(models.Model):
     """One row per build; the newest says which months the summary covers and how fresh."""
 
     built_at = models.DateTimeField()
-    covers_until = models.DateField(help_text=_("Whole months before this day are summarised"))
+    covers_until = models.DateField(help_text=_("The days before this one are summarised"))
     seconds = models.FloatField(default=0)
 
     class Meta:
@@ -131,21 +132,44 @@ class IntakeMonth(RollupCell):
         return f"{self.month:%Y-%m} school {self.school_id} grade {self.grade} ({self.source})"
 
 
-class WaitMonth(models.Model):
-    """How many intakes of a district waited each whole number of minutes before triage, by
-    month: enough for exact percentiles of the whole district. (Per school and grade it would
-    be as big as the intakes themselves: a filtered view computes its percentiles live.)"""
-
+class DistrictMonth(models.Model):
     district = models.ForeignKey(
         "schoolwell.District", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     month = models.DateField()
+
+    class Meta:
+        abstract = True
+        app_label = "schoolwell"
+
+
+class WaitMonth(DistrictMonth):
+    """How many intakes of a district waited each whole number of minutes before triage, by
+    month: enough for exact percentiles of the whole district. (Per school and grade it would
+    be as big as the intakes themselves: a filtered view computes its percentiles live.)"""
+
     minutes = models.IntegerField()
     n = models.PositiveIntegerField()
 
-    class Meta:
-        app_label = "schoolwell"
+    class Meta(DistrictMonth.Meta):
         indexes = [models.Index(fields=["district", "month"], name="trends_wait_month")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} district {self.district_id}: {self.n} x {self.minutes} min"
+
+
+class WaitPercentile(DistrictMonth):
+    """The median and 90th percentile wait (minutes, interpolated) of a district's whole past
+    month, from its WaitMonth counts: a district view reads two numbers per month instead of
+    ranking some 3,000 counts per month on every request."""
+
+    median = models.FloatField()
+    p90 = models.FloatField()
+
+    class Meta(DistrictMonth.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["district", "month"], name="trends_wait_percentile")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} district {self.district_id}: {self.median}/{self.p90} min"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, F, QuerySet, Sum
 
 from schoolwell.trends import rollup
-from schoolwell.trends.models import WaitMonth
+from schoolwell.trends.models import WaitMonth, WaitPercentile
 from schoolwell.trends.scope import Scope
 from schoolwell.trends.selectors import all_live, intakes
 
@@ -20,10 +20,12 @@ def triage_percentiles(scope: Scope) -> dict:
     """{month: {0.5: timedelta, 0.9: timedelta}}: the interpolated percentile (as
     PERCENTILE_CONT) of the wait from opening to triage, in whole minutes.
 
-    The database counts the intakes per month and minute of wait (from the summary's district
-    counts where the view covers whole districts, live otherwise), ranks those counts with
-    window sums, and returns only the rows holding the ranks around each percentile: a few
-    rows per month leave the database, on PostgreSQL and SQLite alike."""
+    Where the view covers one whole district, its whole past months come stored from the
+    nightly summary (two numbers a month). Otherwise the database counts the intakes per month
+    and minute of wait (the summary's district counts for summarised days of a district view,
+    live for the rest), ranks those counts with window sums, and returns only the rows holding
+    the ranks around each percentile: a few rows per month leave the database, on PostgreSQL
+    and SQLite alike."""
     districts = rollup.district_wide(scope)
     if districts is None:
         scope = all_live(scope)
@@ -33,14 +35,48 @@ def triage_percentiles(scope: Scope) -> dict:
         .values(hm=rollup.month_of("opened_at"), hw=rollup.WaitMinutes())
         .annotate(hn=Count("pk"))
     )
-    parts = [live]
-    if districts is not None:
-        start, end = scope.rolled
-        summary = WaitMonth.objects.filter(
-            district_id__in=districts, month__gte=start, month__lt=end
-        ).order_by()
-        parts.append(summary.values(hm=F("month"), hw=F("minutes")).annotate(hn=Sum("n")))
-    return _percentiles(parts)
+    if districts is None:
+        return _percentiles([live])
+    start, end = scope.rolled
+    districts = sorted(set(districts.values_list("district_id", flat=True)))
+    stored = {}
+    if len(districts) == 1:
+        rows = WaitPercentile.objects.filter(
+            district_id=districts[0], month__gte=start, month__lt=end
+        )
+        stored = {row.month: {0.5: _minutes(row.median), 0.9: _minutes(row.p90)} for row in rows}
+    summary = (
+        WaitMonth.objects.filter(district_id__in=districts, month__gte=start, month__lt=end)
+        .exclude(month__in=list(stored))
+        .order_by()
+    )
+    counted = summary.values(hm=F("month"), hw=F("minutes")).annotate(hn=Sum("n"))
+    return {**_percentiles([live, counted]), **stored}
+
+
+def store_whole_months(*, before: datetime.date) -> None:
+    """For the nightly summary: each district's percentiles for every month before `before`
+    (the months it holds whole), from the WaitMonth counts it has just written."""
+    months = WaitMonth.objects.filter(month__lt=before).order_by()
+    for district in months.values_list("district_id", flat=True).distinct():
+        counts = (
+            months.filter(district_id=district)
+            .values(hm=F("month"), hw=F("minutes"))
+            .annotate(hn=Sum("n"))
+        )
+        WaitPercentile.objects.bulk_create(
+            WaitPercentile(
+                district_id=district,
+                month=month,
+                median=waits[0.5].total_seconds() / 60,
+                p90=waits[0.9].total_seconds() / 60,
+            )
+            for month, waits in _percentiles([counts]).items()
+        )
+
+
+def _minutes(value: float) -> datetime.timedelta:
+    return datetime.timedelta(minutes=value)
 
 
 def _percentiles(parts: list[QuerySet]) -> dict:

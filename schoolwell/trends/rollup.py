@@ -1,8 +1,9 @@
-"""The nightly summary: whole past months of concerns, student requests and intakes counted
-by school, month and grade (and category, service, source, wait), so the dashboard reads a
-few thousand summary rows instead of a million concerns. Days the summary does not cover
-(the current month, a part month at either end of the range) are counted live, and the two
-are added up: selectors.py does both through the functions here.
+"""The nightly summary: every day before the night it is built, concerns, student requests
+and intakes counted by school, month and grade (and category, service, source, wait), so the
+dashboard reads a few thousand summary rows instead of a million concerns. Days the summary
+does not cover (today, a part month at the start of the range, the rest of a month the range
+ends in) are counted live, and the two are added up: selectors.py does both through the
+functions here.
 
 The summary is rebuilt from scratch each night (`trends_rollup_task`, scheduled in
 schoolwell/tasks.py), so late changes to old records (a category corrected, an intake closed,
@@ -37,6 +38,7 @@ from schoolwell.trends.models import (
     RequestMonth,
     TrendsRollup,
     WaitMonth,
+    WaitPercentile,
 )
 from schoolwell.trends.scope import Scope, midnight
 
@@ -87,13 +89,17 @@ def latest() -> TrendsRollup | None:
 
 
 def with_summary(scope: Scope, built: TrendsRollup | None) -> Scope:
-    """The scope with `rolled` set to the whole months of its range the summary covers."""
+    """The scope with `rolled` set to the days of its range the summary can answer: from its
+    first whole month to the summary's last day, or to the last whole month of the range when
+    the range ends earlier (a month's summary cells hold all of its summarised days)."""
     if built is None:
         return scope
     first = scope.start if scope.start.day == 1 else _next_month(scope.start)
     after_end = scope.end + datetime.timedelta(days=1)
-    last = after_end if after_end.day == 1 else scope.end.replace(day=1)
-    last = min(last, built.covers_until)
+    if after_end >= built.covers_until:
+        last = built.covers_until
+    else:
+        last = after_end if after_end.day == 1 else scope.end.replace(day=1)
     if first >= last:
         return scope
     return dataclasses.replace(scope, rolled=(first, last), rolled_at=built.built_at)
@@ -175,12 +181,15 @@ CELL = {"r_school": "school_id", "r_month": "month", "r_grade": "grade"}
 
 @transaction.atomic
 def rebuild(*, now: datetime.datetime | None = None) -> TrendsRollup:
-    """Replace the summary with every whole month before the current one (local time)."""
+    """Replace the summary with every day before today (local time)."""
+    from schoolwell.trends import percentiles  # which reads the summary through this module
+
     started = time.perf_counter()
     now = now or timezone.now()
-    covers_until = timezone.localdate(now).replace(day=1)
+    covers_until = timezone.localdate(now)
     until = midnight(covers_until)
-    for summary in (ConcernMonth, RequestMonth, IntakeMonth, WaitMonth, TrendsRollup):
+    summaries = (ConcernMonth, RequestMonth, IntakeMonth, WaitMonth, WaitPercentile)
+    for summary in (*summaries, TrendsRollup):
         summary.objects.all().delete()
 
     Concern = model("concerns.Concern")
@@ -229,6 +238,13 @@ def rebuild(*, now: datetime.datetime | None = None) -> TrendsRollup:
         waits.annotate(r_n=Count("pk")),
         {"r_district": "district_id", "r_month": "month", "r_wait": "minutes", "r_n": "n"},
     )
+    percentiles.store_whole_months(before=covers_until.replace(day=1))
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the rewritten tables: the first views after the rebuild
+        # otherwise plan with the old row counts (2.5x slower in bench/trends.py).
+        with connection.cursor() as cursor:
+            for summary in summaries:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(summary._meta.db_table)}")
     return TrendsRollup.objects.create(
         built_at=now, covers_until=covers_until, seconds=time.perf_counter() - started
     )

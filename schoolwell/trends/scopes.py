@@ -60,6 +60,11 @@ def describe(scope: Scope) -> dict:
         "grades": list(scope.grades),
         "categories": list(scope.category_ids),
         # Whole months read from the nightly summary, and when it was built (None: all live).
-        "summary_months": [m.isoformat() for m in scope.rolled] if scope.rolled else None,
+        # The first and last day read from the nightly summary (inclusive), or None.
+        "summary_days": (
+            [scope.rolled[0].isoformat(), scope.rolled_last_day.isoformat()]
+            if scope.rolled
+            else None
+        ),
         "summary_built_at": scope.rolled_at.isoformat() if scope.rolled_at else None,
     }

@@ -72,33 +72,34 @@ def with_margins(counts: np.ndarray) -> np.ndarray:
 def _equations(shape: tuple[int, int]) -> np.ndarray:
     """One row per published line: its cells sum to its total (the margin cell)."""
     n_rows, n_cols = shape
-    equations = []
+    cells = np.arange(n_rows * n_cols).reshape(shape)
+    equations = np.zeros((n_rows + n_cols, n_rows * n_cols))
     for i in range(n_rows):
-        eq = np.zeros(shape)
-        eq[i, :-1] = 1
-        eq[i, -1] = -1
-        equations.append(eq.ravel())
+        equations[i, cells[i, :-1]] = 1
+        equations[i, cells[i, -1]] = -1
     for j in range(n_cols):
-        eq = np.zeros(shape)
-        eq[:-1, j] = 1
-        eq[-1, j] = -1
-        equations.append(eq.ravel())
-    return np.array(equations)
+        equations[n_rows + j, cells[:-1, j]] = 1
+        equations[n_rows + j, cells[-1, j]] = -1
+    return equations
 
 
-def recoverable(grid: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    """Hidden cells whose value the published cells and the line equations pin down."""
+def recoverable(grid: np.ndarray, hidden: np.ndarray, equations: np.ndarray | None = None):
+    """Hidden cells whose value the published cells and the line equations pin down: those
+    whose unit vector lies in the row space of the equations restricted to the hidden cells
+    (then no direction of the null space moves them). The reduced SVD's leading rows are an
+    orthonormal basis of that row space; a cell lies in it when its squared length there is
+    1. (The full SVD, for an explicit null space, cost 100 ms on a 250-row table.)"""
     flat_hidden = np.flatnonzero(hidden.ravel())
     result = np.zeros(grid.shape, dtype=bool)
     if flat_hidden.size == 0:
         return result
-    a = _equations(grid.shape)[:, flat_hidden]
-    _, singular, vt = np.linalg.svd(a, full_matrices=True)
+    if equations is None:
+        equations = _equations(grid.shape)
+    a = equations[:, flat_hidden]
+    _, singular, vt = np.linalg.svd(a, full_matrices=False)
     rank = int((singular > 1e-9).sum())
-    null = vt[rank:]  # each row is a direction the hidden cells can move together
-    moves = np.abs(null).max(axis=0) if null.size else np.zeros(flat_hidden.size)
-    pinned = flat_hidden[moves < 1e-9]
-    result.ravel()[pinned] = True
+    in_row_space = np.square(vt[:rank]).sum(axis=0)
+    result.ravel()[flat_hidden[in_row_space > 1 - 1e-9]] = True
     return result
 
 
@@ -172,29 +173,41 @@ def suppress(
     lines = [[(i, k) for k in range(n_cols)] for i in range(n_rows)]
     lines += [[(k, j) for k in range(n_rows)] for j in range(n_cols)]
     prefer = _preference(grid)
+    equations = _equations(grid.shape)
+    # Whether each line alone gives a hidden cell away; it depends only on the line's own
+    # cells, so a change to one cell is re-checked in its row and its column only.
+    exposed_line = [
+        _pinned_in_line(grid, hidden, labelled, unpublished, threshold, line) for line in lines
+    ]
+
+    def changed(cell: tuple[int, int]) -> None:
+        for k in (cell[0], n_rows + cell[1]):
+            exposed_line[k] = _pinned_in_line(
+                grid, hidden, labelled, unpublished, threshold, lines[k]
+            )
+
     while True:
         # Line by line first: one hidden cell alone in its line gives itself away, and so
         # do hidden small counts whose known sum leaves them one choice (two "<10" cells
         # summing to 2 are both 1).
-        exposed = [
-            line
-            for line in lines
-            if _pinned_in_line(grid, hidden, labelled, unpublished, threshold, line)
-        ]
+        exposed = [line for line, bad in zip(lines, exposed_line, strict=True) if bad]
         if exposed:
             options = [c for c in exposed[0] if not hidden[c]]
             if not options:
                 # Nothing left to hide: stop announcing the bound, the total's first.
                 bounded = [c for c in reversed(exposed[0]) if labelled[c]]
                 labelled[bounded[0]] = False
+                changed(bounded[0])
                 continue
             # A cell whose other line is also exposed protects two lines at once.
             helps = {c for c in options if any(c in line for line in exposed[1:])}
-            hidden[min(options, key=lambda c: (c not in helps, *prefer(c)))] = True
+            cell = min(options, key=lambda c: (c not in helps, *prefer(c)))
+            hidden[cell] = True
+            changed(cell)
             continue
         # Then what only the whole system of equations reveals (e.g. a bridge between two
         # otherwise protected blocks).
-        leaks = recoverable(grid, hidden) & (grid != 0) & ~unpublished
+        leaks = recoverable(grid, hidden, equations) & (grid != 0) & ~unpublished
         if not leaks.any():
             break
         i, j = map(int, np.argwhere(leaks)[0])
@@ -203,7 +216,9 @@ def suppress(
             # Its whole row and column are hidden and it is still pinned through other
             # lines: widen to the whole table (hiding everything pins nothing non-zero).
             options = [tuple(map(int, c)) for c in np.argwhere(~hidden)]
-        hidden[min(options, key=prefer)] = True
+        cell = min(options, key=prefer)
+        hidden[cell] = True
+        changed(cell)
     return Suppression(
         grid=grid,
         primary=primary,

@@ -79,7 +79,7 @@ def _by_group(scope: Scope, context: dict, by: str) -> PublishedTable:
         for r in rows
         if r["key"] in labels
     ]
-    enrolled = selectors.enrolled(scope, by)
+    enrolled = dict(context["by_grade"]) if by == "grade" else selectors.enrolled(scope, by)
     enrolled[None] = context["enrolled"][None]
     header = _("School") if by == "school" else _("Grade")
     return frames.publish(
@@ -411,14 +411,16 @@ TABLES: dict[str, Callable] = {
 
 
 def context_for(scope: Scope) -> dict:
-    """What several tables share, read once: names, grades, the overall denominator."""
+    """What several tables share, read once: names, grades, the denominators."""
     schools, categories = _labels(scope)
     Service = selectors.model("self_report.Service")
-    grades = scope.grades or tuple(sorted(selectors.enrolled(scope, "grade"), key=grade_order))
+    by_grade = selectors.enrolled(scope, "grade")
+    grades = scope.grades or tuple(sorted(by_grade, key=grade_order))
     return {
         "schools": schools,
         "categories": categories,
         "grades": list(grades),
+        "by_grade": by_grade,
         "enrolled": selectors.enrolled(scope),
         "service_keys": list(
             Service.objects.filter(active=True).values_list("translation_key", flat=True)

@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,12 @@ from concerns.models import Category
 from schoolwell.models import School
 from schoolwell.schedule import discover
 from schoolwell.trends import rollup, tables
-from schoolwell.trends.models import ConcernMonth, IntakeMonth, TrendsRollup, WaitMonth
+from schoolwell.trends.models import (
+    ConcernMonth,
+    TrendsRollup,
+    WaitMonth,
+    WaitPercentile,
+)
 from schoolwell.trends.scope import Scope
 from tests.trends.conftest import END, RANGE, START, intake
 
@@ -66,13 +72,42 @@ def test_a_part_month_is_counted_live_and_whole_months_come_from_the_summary(wor
     assert rollup.with_summary(inside, built).rolled is None
 
 
-def test_the_summary_covers_only_months_before_the_one_it_was_built_in(world):
+def test_the_summary_covers_the_days_before_the_night_it_was_built(world):
     now = timezone.make_aware(datetime.datetime(2026, 2, 14, 3, 30))
     built = rollup.rebuild(now=now)
-    assert built.covers_until == datetime.date(2026, 2, 1)
-    assert set(IntakeMonth.objects.values_list("month", flat=True)) == {datetime.date(2026, 1, 1)}
+    assert built.covers_until == datetime.date(2026, 2, 14)
+    assert set(ConcernMonth.objects.values_list("month", flat=True)) == {
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 2, 1),  # its first 13 days
+    }
+    assert ConcernMonth.objects.filter(month=datetime.date(2026, 2, 1), category=None).aggregate(
+        n=Sum("n")
+    ) == {"n": 9}  # the bullying concerns of 5-13 February; 14-16 February are live
+    # Percentiles are stored for whole months only.
+    assert set(WaitPercentile.objects.values_list("month", flat=True)) == {
+        datetime.date(2026, 1, 1)
+    }
     scope = Scope(school_ids=(world["a"].pk, world["b"].pk), start=START, end=END)
-    assert rollup.with_summary(scope, built).rolled == (START, datetime.date(2026, 2, 1))
+    assert rollup.with_summary(scope, built).rolled == (START, datetime.date(2026, 2, 14))
+    # A range ending before the summarised days do reads February live: the summary's
+    # February cells hold days after its end.
+    early = dataclasses.replace(scope, end=datetime.date(2026, 2, 10))
+    assert rollup.with_summary(early, built).rolled == (START, datetime.date(2026, 2, 1))
+    for each in [*scopes(world), early]:
+        assert published(rollup.with_summary(each, built)) == published(each), each
+
+
+def test_a_district_view_reads_whole_months_percentiles_from_the_summary(world):
+    built = rollup.rebuild(now=timezone.make_aware(datetime.datetime(2026, 4, 2, 3, 30)))
+    scope = rollup.with_summary(
+        Scope(school_ids=tuple(School.objects.values_list("pk", flat=True)), start=START, end=END),
+        built,
+    )
+    before = published(scope)["triage"]
+    WaitPercentile.objects.filter(month=datetime.date(2026, 1, 1)).update(median=6000, p90=9000)
+    after = dict(published(scope)["triage"])
+    assert after != dict(before)
+    assert after["2026-01"][-2:] == ["100.0", "150.0"]  # median and 90th percentile, hours
 
 
 def test_a_change_after_the_build_shows_in_the_summary_the_next_night(world):

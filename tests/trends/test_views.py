@@ -209,3 +209,24 @@ def test_the_page_loads_our_own_plotly_and_no_inline_script(client, world):
         page.split('id="figure-month" type="application/json">')[1].split("</script>")[0]
     )
     assert data["data"][0]["type"] == "scatter"
+
+
+def test_every_chart_is_a_valid_plotly_figure(world):
+    """The page's figures are plain data (graph objects are too slow to build per request);
+    plotly's own validation runs here instead, on the figure of every table."""
+    import plotly.graph_objects as go
+
+    from schoolwell.models import School
+    from schoolwell.trends import charts
+    from schoolwell.trends.scope import Scope
+    from tests.trends.conftest import END, START
+
+    scope = Scope(
+        school_ids=tuple(School.objects.values_list("pk", flat=True)), start=START, end=END
+    )
+    published = tables.build(scope)
+    assert len(published) == len(tables.TABLES)
+    for table in published:
+        data = charts.figure(table)
+        assert set(data) == {"data", "layout", "config"}
+        assert go.Figure({"data": data["data"], "layout": data["layout"]}).data, table.key
