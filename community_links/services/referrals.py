@@ -233,9 +233,15 @@ def referral_from_token(token: str) -> Referral:
     """The referral a link is for. Raises signing.BadSignature (or SignatureExpired) for a
     forged, stale or expired link."""
     payload = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    # Signed by us but not shaped as referral_link_token makes it (another use of the salt,
+    # another version of the code): a dead link, not a server error.
+    if not isinstance(payload, dict) or not all(
+        type(payload.get(key)) is int for key in ("r", "n")
+    ):
+        raise signing.BadSignature("not a referral link")
     referral = (
         Referral.objects.select_related("resource__organization", "student", "school", "need")
-        .filter(pk=payload.get("r"), link_nonce=payload.get("n"))
+        .filter(pk=payload["r"], link_nonce=payload["n"])
         .first()
     )
     if referral is None:

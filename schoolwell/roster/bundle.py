@@ -9,6 +9,7 @@ often as `userProfiles.csv`.
 from __future__ import annotations
 
 import codecs
+import lzma
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -21,6 +22,16 @@ from typing import IO
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_MEMBERS = 200
 PROBLEM_LIMIT = 1000
+# What reading a damaged member can raise: each compression method fails its own way, and a
+# method zipfile does not know is NotImplementedError.
+READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,7 @@ class Bundle:
             with self.open_binary(filename) as raw:
                 for number, chunk in enumerate(raw, start=1):
                     yield self._decode(chunk, number, shown, problems)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except READ_ERRORS as exc:
             problems.add(shown, number + 1, f"could not be read ({exc})")
             raise StopFile from None
 
@@ -164,7 +175,7 @@ class Bundle:
             with self.open_binary(filename) as raw:
                 while block := raw.read(1 << 20):
                     count += block.count(b"\n")
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        except READ_ERRORS:
             pass  # reading it again for the import will record the problem
         return count
 
