@@ -3,6 +3,8 @@ carry ids and a version, never narrative. The channel layer is at-most-once and 
 a failed send is logged and swallowed, because the database is the source of truth and every
 queue screen re-fetches over HTTP when it sees a gap."""
 
+import asyncio
+import contextlib
 import logging
 
 from asgiref.sync import async_to_sync
@@ -12,6 +14,9 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 ALLOWED_EVENT_KEYS = frozenset({"type", "version", "intake", "school", "action"})
+# How long a request waits for the layer: a silent Redis (not refusing, just not answering)
+# would otherwise hold every view that publishes for the client's socket timeout.
+SEND_TIMEOUT = 2.0
 
 
 def queue_group(school_id: int) -> str:
@@ -25,8 +30,13 @@ def send_now(group: str, event: dict) -> bool:
     layer = get_channel_layer()
     if layer is None:
         return False
+
+    async def send():
+        async with asyncio.timeout(SEND_TIMEOUT):
+            await layer.group_send(group, event)
+
     try:
-        async_to_sync(layer.group_send)(group, event)
+        async_to_sync(send)()
     except Exception:  # the live layer being down must never lose a submission
         logger.warning("channel layer unavailable; %s not sent to %s", event.get("type"), group)
         return False
@@ -35,3 +45,11 @@ def send_now(group: str, event: dict) -> bool:
 
 def broadcast_on_commit(group: str, event: dict) -> None:
     transaction.on_commit(lambda: send_now(group, event))
+
+
+async def release(layer, channel: str) -> None:
+    """Let go of a channel made with new_channel(): the Redis pub/sub layer unsubscribes it
+    only when a receive on it is cancelled, so cancel one at once. (The in-memory layer
+    forgets idle channels by itself; this is harmless there.)"""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(layer.receive(channel), timeout=0.001)

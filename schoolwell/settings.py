@@ -169,26 +169,32 @@ AUTH_USER_MODEL = "schoolwell.User"
 REDIS_URL = envsecret("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # redis-py waits forever by default: a Redis that stops answering (not refusing)
+            # would hang every request that touches the cache.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
+    # Redis pub/sub: one PUBLISH per event, and each server process fans it out to its own
+    # sockets in memory. The list-based channels_redis layer pushed one Redis entry per
+    # socket and popped them one at a time: with 200 queue screens, an event took 200 round
+    # trips, and p95 push latency was 235 ms against 36 ms here (bench/queue.py). Pub/sub is
+    # at-most-once with no buffer; the queue heartbeat (support_team/heartbeat.py) is how
+    # screens learn that they may have missed something.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # The defaults (capacity 100, a 100-connection pool) drop messages silently
-                # at around 200 connected queue screens. redis-py 8 reads with a 5 s timeout
-                # by default, the same as channels_redis' blocking pop: idle consumers then
-                # crash with TimeoutError and their sockets close (1011). Reads wait longer.
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
-                "capacity": envint("CHANNEL_CAPACITY", 5000),
-                "expiry": 30,
-                "group_expiry": 86400,
-            },
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}]},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Every open queue screen hears a heartbeat this often; see support_team/heartbeat.py.
+QUEUE_HEARTBEAT_SECONDS = envint("QUEUE_HEARTBEAT_SECONDS", 5)
 
 TASK_BACKEND = envstr("TASK_BACKEND", "immediate")
 if TASK_BACKEND not in ("immediate", "database"):

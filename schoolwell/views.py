@@ -1,3 +1,4 @@
+import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from schoolwell import permissions
+from schoolwell import permissions, realtime
 
 
 @login_required
@@ -42,13 +43,22 @@ def _check_cache() -> str:
     return "ok"
 
 
-def _check_channel_layer() -> str:
+async def _ping_channel_layer() -> None:
+    """A message sent to a new channel comes back. All in one event loop: the Redis pub/sub
+    layer keeps channels per loop."""
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.send)(channel, {"type": "healthz.ping"})
-    message = async_to_sync(layer.receive)(channel)
-    if message.get("type") != "healthz.ping":
-        raise RuntimeError("channel layer returned something else")
+    channel = await layer.new_channel()
+    try:
+        await layer.send(channel, {"type": "healthz.ping"})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=2)
+        if message.get("type") != "healthz.ping":
+            raise RuntimeError("channel layer returned something else")
+    finally:
+        await realtime.release(layer, channel)
+
+
+def _check_channel_layer() -> str:
+    async_to_sync(_ping_channel_layer)()
     return "ok"
 
 

@@ -1,7 +1,8 @@
 // The live queue. The socket only says "intake N changed, version V" (or "who has intake N
 // open changed"); the row itself always comes from the server (the same partial the page
-// renders), under the page's own filters, so no text is built here. After a reconnect, or
-// when a version is skipped, and every two minutes, the whole table body is fetched again:
+// renders), under the page's own filters, so no text is built here. After a reconnect (also
+// when the server's heartbeat falls silent), when a version is skipped, and every two
+// minutes, the whole table body is fetched again:
 // events may be lost, the database is the truth. An urgent item that arrives is highlighted, announced (the words
 // come from the template) and, unless the sound is turned off, marked by a short tone.
 (function () {
@@ -18,6 +19,10 @@
   // (measured under load by bench/load.py): a quiet full re-read every two minutes while
   // the page is visible, and on coming back to it, bounds how long a screen can be stale.
   const RESYNC_MS = 120000;
+  // Every server process holding this school's screens sends a heartbeat (no ids) every
+  // data-heartbeat ms. Three missed in a row: the connection or its subscription is dead
+  // without having said so; reconnect, which re-reads the whole queue.
+  const SILENCE_MS = 3 * Number(table.dataset.heartbeat || 5000);
   const versions = new Map();
   let delay = 1000;
   let connectedBefore = false;
@@ -163,13 +168,36 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + location.host + table.dataset.socket);
+    let heard = Date.now();
+    let retired = false;
+    // Once: on close, or when the watchdog gives up on a socket that may never say "close"
+    // (a dead connection can take minutes to), whichever comes first.
+    function retire() {
+      if (retired) return;
+      retired = true;
+      clearInterval(watchdog);
+      status.textContent = status.dataset.offline;
+      // Jittered: when a server process closes all its screens at once, they should not all
+      // come back (and re-read the queue) in the same instant.
+      setTimeout(connect, delay * (0.5 + Math.random()));
+      delay = Math.min(delay * 2, 30000);
+    }
+    const watchdog = setInterval(function () {
+      if (Date.now() - heard <= SILENCE_MS) return;
+      retire();
+      socket.close();
+    }, SILENCE_MS / 3);
     socket.addEventListener("open", function () {
+      if (retired) return;
+      heard = Date.now();
       delay = 1000;
       status.textContent = status.dataset.connected;
       if (connectedBefore) refetchAll().catch(function () {});
       connectedBefore = true;
     });
     socket.addEventListener("message", function (message) {
+      if (retired) return;
+      heard = Date.now();
       const event = JSON.parse(message.data);
       if (event.type === "queue.presence") {
         if (document.getElementById("intake-" + event.intake)) {
@@ -182,11 +210,7 @@
       const gap = known !== undefined && event.version > known + 1;
       (gap ? refetchAll() : refreshRow(event.intake)).catch(refetchAll);
     });
-    socket.addEventListener("close", function () {
-      status.textContent = status.dataset.offline;
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 30000);
-    });
+    socket.addEventListener("close", retire);
   }
 
   if (soundToggle) setUpSound();

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from schoolwell import audit, permissions
 from schoolwell.models import Role
-from support_team import selectors, services
+from support_team import heartbeat, selectors, services
 from support_team.forms.triage import QueueFilterForm
 from support_team.models import Intake, TimelineEntry
 
@@ -34,6 +34,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filter_form": form,
         "filtered": form.filters != selectors.QueueFilters(),
         "sound_default": permissions.has_role(request.user, {Role.SAFEGUARDING_LEAD}),
+        "heartbeat_ms": round(heartbeat.interval() * 1000),
     }
     return render(request, template, context)
 

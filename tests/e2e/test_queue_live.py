@@ -114,3 +114,38 @@ def test_two_people_pressing_claim_at_once_give_one_winner(browser, asgi_live_se
     finally:
         for page in pages.values():
             page.context.close()
+
+
+async def _unheard(consumer, event):
+    """A heartbeat that never reaches the page."""
+
+
+def test_a_silent_socket_is_replaced_and_the_queue_re_read(
+    browser, asgi_live_server, school_a, settings, monkeypatch
+):
+    """A connection can die without closing (a proxy drops it, a subscription breaks). The page
+    hears a heartbeat every QUEUE_HEARTBEAT_SECONDS; after three missed it opens a new socket,
+    and the new socket's first act is to re-read the queue, so an event lost meanwhile is
+    made good."""
+    from schoolwell import realtime
+    from support_team import consumers
+
+    settings.QUEUE_HEARTBEAT_SECONDS = 1
+    team = member(Role.SUPPORT, school=school_a, discipline=Discipline.COUNSELOR)
+    student = enrolled_student(school_a, legal_first_name="Ines", legal_last_name="Varga")
+    page = new_page(browser, asgi_live_server)
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    try:
+        open_queue(page, team)
+        opened = len(sockets)  # signing in may land on the queue too
+        monkeypatch.setitem(consumers.PUSH_HANDLERS, "queue.heartbeat", _unheard)
+        monkeypatch.setattr(realtime, "send_now", lambda group, event: False)  # lost
+        intake = intake_open(school=school_a, student=student, source="staff_note", summary="x")
+        row = page.locator(f"#intake-{intake.pk}")
+        expect(row).to_be_visible(timeout=15_000)
+        assert len(sockets) > opened, "the row came back without a new socket"
+        assert still_the_same_document(page), "the queue page reloaded"
+        expect(page.locator("#live-status")).to_have_text(LIVE)
+    finally:
+        page.context.close()

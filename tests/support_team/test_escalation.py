@@ -1,20 +1,17 @@
-import asyncio
 import datetime
 import logging
 from unittest import mock
 
 import pytest
 import time_machine
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 
-from schoolwell import realtime
 from schoolwell.models import Membership, Role
 from support_team.models import Intake, TimelineEntry
 from support_team.services import intake_claim, intake_open
 from support_team.services.escalation import escalate_unclaimed_urgent
 from support_team.tasks import escalate_unclaimed_urgent_task
 from tests.factories import enrolled_student, member
+from tests.support_team.listen import heard_by_queue
 
 # The database first: its set-up empties the mail outbox, which must come after.
 pytestmark = pytest.mark.django_db
@@ -145,15 +142,10 @@ def test_the_queue_hears_of_the_escalation_with_ids_only(school_a):
             summary=SENTINEL,
             urgency=Intake.Urgency.URGENT,
         )
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(realtime.queue_group(school_a.pk), channel)
-
     # The clock is not frozen here: the in-memory layer would expire a message sent "in 2026".
-    assert escalate_unclaimed_urgent(now=OPENED + 16 * MINUTE) == 1
-
-    async def receive():
-        return await asyncio.wait_for(layer.receive(channel), 2)
-
-    event = async_to_sync(receive)()
+    escalated, events = heard_by_queue(
+        school_a, lambda: escalate_unclaimed_urgent(now=OPENED + 16 * MINUTE)
+    )
+    assert escalated == 1
+    [event] = events
     assert event == {"type": "queue.changed", "intake": intake.pk, "version": 2}

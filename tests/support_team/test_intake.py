@@ -1,9 +1,6 @@
-import asyncio
 import datetime
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
@@ -14,52 +11,38 @@ from schoolwell.calendar import add_school_days
 from support_team.models import Intake
 from support_team.services import intake_open
 from tests.factories import enrolled_student
-
-
-def receive(channel: str, timeout: float = 2.0):
-    layer = get_channel_layer()
-
-    async def within():
-        return await asyncio.wait_for(layer.receive(channel), timeout)
-
-    return async_to_sync(within)()
-
-
-@pytest.fixture
-def queue_channel(school_a):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(realtime.queue_group(school_a.pk), channel)
-    return channel
+from tests.support_team.listen import heard_by_queue
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_intake_is_announced_after_commit_with_ids_only(
-    school_a, student_a, team_a, queue_channel
-):
-    with transaction.atomic():
-        intake = intake_open(
-            school=school_a,
-            student=student_a,
-            source=Intake.Source.STAFF_NOTE,
-            summary="Sentinel words",
-            opened_by=team_a,
-        )
-    event = receive(queue_channel)
-    assert event == {"type": "queue.changed", "intake": intake.pk, "version": 1}
-    assert "Sentinel" not in str(event)
+def test_an_intake_is_announced_after_commit_with_ids_only(school_a, student_a, team_a):
+    def submit():
+        with transaction.atomic():
+            return intake_open(
+                school=school_a,
+                student=student_a,
+                source=Intake.Source.STAFF_NOTE,
+                summary="Sentinel words",
+                opened_by=team_a,
+            )
+
+    intake, events = heard_by_queue(school_a, submit)
+    assert events == [{"type": "queue.changed", "intake": intake.pk, "version": 1}]
+    assert "Sentinel" not in str(events)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_intake_is_never_announced(school_a, student_a, queue_channel):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        intake_open(
-            school=school_a, student=student_a, source=Intake.Source.STAFF_NOTE, summary="x"
-        )
-        raise RuntimeError
+def test_a_rolled_back_intake_is_never_announced(school_a, student_a):
+    def submit_and_fail():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            intake_open(
+                school=school_a, student=student_a, source=Intake.Source.STAFF_NOTE, summary="x"
+            )
+            raise RuntimeError
+
+    _, events = heard_by_queue(school_a, submit_and_fail, wait=0.3)
     assert not Intake.objects.exists()
-    with pytest.raises(TimeoutError):
-        receive(queue_channel, timeout=0.3)
+    assert events == []
 
 
 @pytest.mark.django_db

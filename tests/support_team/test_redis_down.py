@@ -8,7 +8,9 @@ Redis pass, where a missing redis-server binary fails the run instead of skippin
 """
 
 import importlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -25,6 +27,7 @@ from django.urls import reverse
 
 from concerns.models import Category, Concern
 from schoolwell.asgi import application
+from support_team import heartbeat
 from support_team.models import Intake
 from tests.conftest import REQUIRED
 
@@ -83,7 +86,6 @@ def private_redis(settings):
     # Changing these settings drops channels' cached layer and Django's cache connections.
     settings.CHANNEL_LAYERS = {"default": {**layer, "CONFIG": config}}
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
-    assert get_channel_layer().hosts[0]["address"] == server.url
     yield server
     server.kill()
 
@@ -116,17 +118,27 @@ def submit_concern(client: Client, student):
     )
 
 
+def queue_socket(user) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(
+        application, "/ws/team/queue/", headers=[(b"origin", b"http://127.0.0.1")]
+    )
+    communicator.scope["user"] = user
+    return communicator
+
+
+async def open_queue_socket(user) -> WebsocketCommunicator:
+    communicator = queue_socket(user)
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
 def event_for_a_new_concern(team_member, teacher_client: Client, student) -> tuple[dict, int]:
     """Open the team member's queue socket, submit a concern, return the event the socket
     got and the new intake's id."""
 
     async def run():
-        communicator = WebsocketCommunicator(
-            application, "/ws/team/queue/", headers=[(b"origin", b"http://127.0.0.1")]
-        )
-        communicator.scope["user"] = team_member
-        connected, _ = await communicator.connect()
-        assert connected
+        communicator = await open_queue_socket(team_member)
         try:
             response = await sync_to_async(submit_concern)(teacher_client, student)
             assert response.status_code == 200
@@ -218,27 +230,98 @@ def test_with_redis_stopped_a_student_self_report_is_saved(private_redis, school
     assert Intake.objects.filter(source="self_report").count() == 1
 
 
-def test_an_idle_queue_socket_outlives_the_redis_read_timeout(private_redis, team_a, school_a):
-    """channels_redis waits for a message with a 5 s blocking pop; redis-py 8 also gives up
-    reading after 5 s by default, which crashed every idle consumer (its socket closed with
-    1011). With the settings' longer read timeout, a screen left alone still hears events."""
+def test_an_idle_queue_socket_hears_heartbeats_and_then_events(private_redis, team_a, school_a):
+    """A screen left alone past redis-py's 5 s default read timeout (which once crashed every
+    idle consumer) hears only heartbeats, no ids in them, and then the next event."""
     from schoolwell import realtime
 
     async def run():
-        communicator = WebsocketCommunicator(
-            application, "/ws/team/queue/", headers=[(b"origin", b"http://127.0.0.1")]
-        )
-        communicator.scope["user"] = team_a
-        connected, _ = await communicator.connect()
-        assert connected
+        communicator = await open_queue_socket(team_a)
         try:
-            assert await communicator.receive_nothing(timeout=7)  # idle past 5 s
+            heard = []
+            deadline = time.monotonic() + 7
+            while time.monotonic() < deadline:
+                heard.append(await communicator.receive_json_from(timeout=7))
             await get_channel_layer().group_send(
                 realtime.queue_group(school_a.pk),
                 {"type": "queue.changed", "intake": 1, "version": 2},
             )
-            return await communicator.receive_json_from(timeout=5)
+            while (event := await communicator.receive_json_from(timeout=5)) in heard:
+                pass
+            return heard, event
         finally:
             await communicator.disconnect()
 
-    assert async_to_sync(run)() == {"type": "queue.changed", "intake": 1, "version": 2}
+    heard, event = async_to_sync(run)()
+    assert len(heard) >= 2 and all(beat == {"type": "queue.heartbeat"} for beat in heard)
+    assert event == {"type": "queue.changed", "intake": 1, "version": 2}
+
+
+def test_when_redis_dies_open_screens_are_closed_so_they_reconnect_and_re_read(
+    private_redis, settings, teacher_a, team_a, student_a
+):
+    """Pub/sub loses what is published while Redis is away, and a connected socket cannot
+    tell; the heartbeat's failed publish closes the process's screens (4012), and once Redis
+    is back a screen opened in the same event loop (as in a long-running daphne) hears the
+    next concern."""
+    settings.QUEUE_HEARTBEAT_SECONDS = 1.5  # longer than channels_redis takes to reconnect (1 s)
+    teacher = signed_in(teacher_a)
+
+    async def run():
+        communicator = await open_queue_socket(team_a)
+        await sync_to_async(private_redis.kill)()
+        closed = await communicator.receive_output(timeout=5)
+        while closed["type"] != "websocket.close":  # heartbeats sent before the kill
+            closed = await communicator.receive_output(timeout=5)
+        await communicator.disconnect()
+        refused = queue_socket(team_a)
+        try:  # down: the socket is refused (the layer cannot give it a channel), not accepted
+            connected, _ = await refused.connect(timeout=5)
+        except Exception:  # noqa: BLE001 - the application failing is a refusal too
+            connected = False
+        assert not connected
+        await sync_to_async(private_redis.start)()
+        again = await open_queue_socket(team_a)
+        try:
+            response = await sync_to_async(submit_concern)(teacher, student_a)
+            assert response.status_code == 200
+            event = await again.receive_json_from(timeout=5)
+            while event["type"] == "queue.heartbeat":
+                event = await again.receive_json_from(timeout=5)
+        finally:
+            await again.disconnect()
+        return closed, event
+
+    closed, event = async_to_sync(run)()
+    assert (closed["type"], closed["code"]) == ("websocket.close", heartbeat.RECONNECT)
+    assert (event["type"], event["intake"]) == ("queue.changed", Intake.objects.latest("pk").pk)
+
+
+def test_with_redis_silent_a_concern_is_saved_and_open_screens_are_told(
+    private_redis, settings, teacher_a, team_a, student_a
+):
+    """A Redis that stops answering without refusing (a partition, a stuck server: here
+    SIGSTOP) must not hang a teacher's submission, and the heartbeat's unanswered probe
+    closes the open screens so they reconnect and re-read once it answers again."""
+    settings.QUEUE_HEARTBEAT_SECONDS = 1
+    teacher = signed_in(teacher_a)
+    pid = private_redis.process.pid
+
+    async def run():
+        communicator = await open_queue_socket(team_a)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            response = await sync_to_async(submit_concern)(teacher, student_a)
+            closed = await communicator.receive_output(timeout=10)
+            while closed["type"] != "websocket.close":
+                closed = await communicator.receive_output(timeout=10)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        await communicator.disconnect()
+        return response, closed
+
+    response, closed = async_to_sync(run)()
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("concerns:mine")
+    assert Concern.objects.count() == 1 and Intake.objects.count() == 1
+    assert (closed["type"], closed["code"]) == ("websocket.close", heartbeat.RECONNECT)
