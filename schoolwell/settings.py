@@ -257,6 +257,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SchoolWell"
+# A code typed as it rolls over, or sent from a phone a little behind, still counts: one
+# 30 s step either side (RFC 6238 section 5.2). allauth never accepts the same code twice.
+MFA_TOTP_TOLERANCE = 1
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 

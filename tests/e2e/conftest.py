@@ -93,7 +93,9 @@ def sign_in(page, user, *, with_code: bool = True) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     if with_code:
-        page.get_by_label("Code").fill(totp_code(user))
+        code_field = page.get_by_label("Code")
+        code_field.wait_for()  # the code is worked out only once its page is there
+        code_field.fill(totp_code(user))
         page.get_by_role("button", name="Sign In").click()
     # Wait until the sign-in has landed: a navigation started straight after the click
     # could overtake the POST and arrive signed out.

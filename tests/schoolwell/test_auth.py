@@ -1,6 +1,7 @@
 import time
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
@@ -13,10 +14,10 @@ from schoolwell.models import Role
 from tests.factories import PASSWORD, member
 
 
-def current_code(user) -> str:
+def current_code(user, steps_ago: int = 0) -> str:
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = decrypt(authenticator.data["secret"])
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_ago))
 
 
 def sign_in(client, email: str, password: str = PASSWORD):
@@ -38,6 +39,21 @@ def test_a_wrong_totp_code_does_not_sign_in(client, team_a):
     response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert response.status_code == 200
     assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize("steps_ago, signed_in", [(1, True), (2, False)])
+def test_a_code_that_just_rolled_over_still_counts_an_older_one_does_not(
+    client, team_a, steps_ago, signed_in
+):
+    """A code typed as the authenticator app rolls over is one 30 s step old when it arrives;
+    a code two steps old is refused."""
+    sign_in(client, team_a.email)
+    with time_machine.travel(time.time() // 30 * 30 + 1, tick=False):
+        response = client.post(
+            reverse("mfa_authenticate"), {"code": current_code(team_a, steps_ago)}
+        )
+    assert (response.status_code == 302) is signed_in
+    assert (client.get(reverse("support_team:queue")).status_code == 200) is signed_in
 
 
 def test_staff_without_mfa_are_sent_to_set_it_up(client, school_a):
