@@ -236,7 +236,10 @@ class FollowUpForm(CaseSectionForm):
         self.order_fields(["title", "assignee", "due_on"])
 
 
-ActionFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=10, validate_max=True)
+# absolute_max: a forged TOTAL_FORMS of thousands builds (and renders back) ten rows, not 1,010.
+ActionFormSet = forms.formset_factory(
+    FollowUpForm, extra=3, max_num=10, validate_max=True, absolute_max=10
+)
 
 
 class CloseForm(CaseSectionForm):

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -318,6 +319,30 @@ def test_a_meeting_without_the_formset_data_is_refused_not_a_500(client, w):
         url("case_meeting_add", w.case.pk), {"held_on": TODAY.isoformat(), "summary": "x"}
     )
     assert response.status_code == 400 and not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_claiming_a_thousand_actions_builds_no_more_than_ten_rows(client, w):
+    """A forged TOTAL_FORMS must not make the server build, query for and send back a
+    thousand rows."""
+    client.force_login(w.lead)
+    data = {
+        "held_on": TODAY.isoformat(),
+        "attendees": [w.lead.pk],
+        "summary": "Planned the term",
+        "actions-INITIAL_FORMS": "0",
+    }
+    with CaptureQueriesContext(connection) as three:
+        client.post(url("case_meeting_add", w.case.pk), data | {"actions-TOTAL_FORMS": "3"})
+    with CaptureQueriesContext(connection) as thousand:
+        response = client.post(
+            url("case_meeting_add", w.case.pk), data | {"actions-TOTAL_FORMS": "1000"}
+        )
+    assert response.status_code == 400 and Meeting.objects.count() == 1  # the 3-row one
+    assert "Please submit at most 10 forms." in response.content.decode()
+    assert len(thousand) <= len(three) + 10
+    rows = re.findall(r'name="actions-\d+-title"', response.content.decode())
+    assert len(rows) <= 10, "it rendered every claimed row"
 
 
 @pytest.mark.django_db
