@@ -161,6 +161,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": envstr("SQLITE_PATH", str(DATA_DIR / "schoolwell.sqlite3")),
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Tests use an in-memory database unless SQLITE_TEST_PATH names a file, which
+            # `pytest --reuse-db` then keeps between runs (no 50 s of migrations each time).
+            "TEST": {"NAME": envstr("SQLITE_TEST_PATH", "") or None},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
