@@ -1,3 +1,5 @@
+from allauth.mfa import admin as _allauth_mfa_admin  # noqa: F401  (registers it first)
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext as _
@@ -159,3 +161,24 @@ class TrendsTokenAdmin(admin.ModelAdmin):
                 _("Copy this key now; it will not be shown again: %(key)s") % {"key": key},
             )
         super().save_model(request, obj, form, change)
+
+
+# --- MFA authenticators: an admin may see that one exists and delete it (a lost phone), never
+# its secret: allauth's own admin shows and edits the stored data. ---------------------------
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -53,13 +53,30 @@ def envsecret(name: str, default: str) -> str:
     return envstr(name, default)
 
 
+def envsecrets(name: str) -> list[str]:
+    """Several secrets, newest first, from NAME or NAME_FILE: one a line, or comma-separated."""
+    text = envsecret(name, "").replace("\n", ",")
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 DEBUG = envbool("DEBUG", False)
 HTTPS = envbool("HTTPS", False)
 # The "django-insecure-" prefix makes `check --deploy` refuse the embedded default key.
-SECRET_KEY = envsecret(
-    "SECRET_KEY", "django-insecure-embedded-default-set-SECRET_KEY-in-production"
-)
+EMBEDDED_SECRET_KEY = "django-insecure-embedded-default-set-SECRET_KEY-in-production"
+SECRET_KEY = envsecret("SECRET_KEY", EMBEDDED_SECRET_KEY)
+SECRET_KEY_FALLBACKS = envsecrets("SECRET_KEY_FALLBACKS")  # rotation: docs/deploy.md
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# The embedded default (the demo, the tests: DEBUG off there too) answers only this machine;
+# a server set up for others (HTTPS or a real host name) must bring its own key.
+if not SECRET_KEY or (
+    not DEBUG
+    and SECRET_KEY == EMBEDDED_SECRET_KEY
+    and (HTTPS or set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "::1", "testserver"})
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or SECRET_KEY_FILE) must hold this server's own key: 50+ random "
+        "characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`"
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var")))
@@ -250,14 +267,33 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# A roster system: no "you have no account" mail to an address someone typed.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# X-Forwarded-For is read only with this many proxies of ours in front (1: the nginx in
+# docs/deploy.md); 0 uses the connecting address, whatever the header says.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# A school or a district may sign in from one NAT address: per address only failures count,
+# with a high limit, and schoolwell/auth.py lets a right password with a second step through
+# an address over it; the account limit is what stops guessing (QUALITY.md 2).
+SIGNIN_FAILURES_PER_ADDRESS = envint("SIGNIN_FAILURES_PER_ADDRESS", 100)
+SIGNIN_REQUESTS_PER_ADDRESS = envint("SIGNIN_REQUESTS_PER_ADDRESS", 300)
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "",  # every sign-in attempt: none per address, or a stranger could fill it
+    "login_failed": "5/5m/key",  # per account: the password step and the code step
+    "login_failed_address": f"{SIGNIN_FAILURES_PER_ADDRESS}/5m/ip",
+    "request_login_code": f"{SIGNIN_REQUESTS_PER_ADDRESS}/5m/ip,3/m/key",
+    "reset_password": f"{SIGNIN_REQUESTS_PER_ADDRESS}/5m/ip,5/m/key",
+    "reset_password_from_key": f"{SIGNIN_REQUESTS_PER_ADDRESS}/5m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+MFA_ADAPTER = "schoolwell.mfa_secrets.MFAAdapter"
+# TOTP secrets and recovery seeds are stored encrypted under these: the first encrypts, all
+# decrypt (rotation: docs/deploy.md). Unset, derived from SECRET_KEY and its fallbacks.
+MFA_ENCRYPTION_KEYS = envsecrets("MFA_ENCRYPTION_KEYS")
+if any(len(key) < 32 for key in MFA_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("each MFA_ENCRYPTION_KEYS key needs 32+ random characters")
+MFA_ENCRYPTION_KEYS = MFA_ENCRYPTION_KEYS or [SECRET_KEY, *SECRET_KEY_FALLBACKS]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SchoolWell"
 # A code typed as it rolls over, or sent from a phone a little behind, still counts: one

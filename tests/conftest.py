@@ -55,10 +55,14 @@ def pytest_runtest_setup(item):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and used TOTP codes live in the cache; on Redis they would
-    otherwise outlive the test (and the run) that made them."""
+    otherwise outlive the test (and the run) that made them. The same goes for the sign-in
+    limits' in-process fallback (schoolwell/signin_cache.py)."""
     from django.core.cache import cache
 
+    from schoolwell.signin_cache import signin_cache
+
     cache.clear()
+    signin_cache.reset()
     yield
 
 

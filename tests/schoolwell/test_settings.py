@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from schoolwell.settings import envbool, envint
+from schoolwell.settings import EMBEDDED_SECRET_KEY, envbool, envint
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -90,3 +90,50 @@ def test_the_embedded_default_needs_no_service(tmp_path):
         "django_tasks.backends.immediate.ImmediateBackend",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+def settings_json(names: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    code = (
+        "import django,json;django.setup();from django.conf import settings as s;"
+        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}))"
+    )
+    full_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    full_env |= env | {"DJANGO_SETTINGS_MODULE": "schoolwell.settings"}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"SECRET_KEY": ""},  # unset, with production's hosts and HTTPS
+        {"SECRET_KEY": EMBEDDED_SECRET_KEY, "ALLOWED_HOSTS": "", "HTTPS": "true"},
+    ],
+)
+def test_a_server_set_up_for_others_refuses_to_start_without_its_own_key(tmp_path, variables):
+    env = PRODUCTION | {"DATA_DIR": str(tmp_path)} | variables
+    result = manage("check", env=env)  # not --deploy: the settings themselves refuse
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_rotation_and_proxy_settings_come_from_the_environment(tmp_path):
+    keys = tmp_path / "mfa-keys"
+    keys.write_text("n" * 40 + "\n" + "o" * 40 + "\n")
+    result = settings_json(
+        ["ALLAUTH_TRUSTED_PROXY_COUNT", "SECRET_KEY_FALLBACKS", "MFA_ENCRYPTION_KEYS"],
+        {
+            "DATA_DIR": str(tmp_path),
+            "TRUSTED_PROXY_COUNT": "1",
+            "SECRET_KEY_FALLBACKS": "older-key-1, older-key-2",
+            "MFA_ENCRYPTION_KEYS_FILE": str(keys),
+        },
+    )
+    assert json.loads(result.stdout) == {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 1,
+        "SECRET_KEY_FALLBACKS": ["older-key-1", "older-key-2"],
+        "MFA_ENCRYPTION_KEYS": ["n" * 40, "o" * 40],
+    }
+    short = settings_json(["MFA_ENCRYPTION_KEYS"], {"MFA_ENCRYPTION_KEYS": "short"})
+    assert short.returncode != 0 and "MFA_ENCRYPTION_KEYS" in short.stderr
