@@ -146,7 +146,7 @@ def main() -> None:
 def run(entries: int, repeat: int) -> None:
     from schoolwell.models import Guardian
     from support_team.models import Goal, Intervention, Note, TimelineEntry
-    from support_team.transfers import build, envelope, exchange, keys, pdf, schema
+    from support_team.transfers import build, envelope, exchange, keys, schema
     from support_team.transfers.services import packet_draft, packet_include_notes
 
     student, school, lead, notes, peer_pair = make_record(entries)
@@ -167,7 +167,7 @@ def run(entries: int, repeat: int) -> None:
         t1 = time.perf_counter()
         schema.validate(document)
         t2 = time.perf_counter()
-        pdf_bytes = pdf.render(document)
+        pdf_bytes = exchange.sealed_pdf(document)
         t3 = time.perf_counter()
         packet.content = document
         payload = exchange.packet_file_from(document, pdf_bytes)

@@ -137,20 +137,81 @@ def disciplines_at(user: "User", school_id: int) -> set[str]:
     return {m.discipline for m in memberships(user) if m.school_id == school_id and m.discipline}
 
 
-def note_levels(user: "User", case) -> set[str]:
-    """The confidentiality levels of this case's notes the user may read (and write):
-    team notes for the school's team; health-only for nurses, psychologists and counselors;
-    lead-only for the case lead. The safeguarding lead sees everything at their school."""
-    Note = apps.get_model("support_team", "Note")
-    if not is_team_at(user, case.school_id):
+# --- case note confidentiality ----------------------------------------------------------
+# A note's level is decided here, once, wherever its body can surface: the case page, the
+# note's URL, a transfer packet's page, PDF and sealed file, and the importer at the other
+# end. Below the level a reader is told a note exists, never shown its text (callers show
+# the placeholder; they never rebuild this rule).
+
+
+def note_levels_at(
+    user: "User", school_id: int | None, *, case_lead_id: int | None = None
+) -> set[str]:
+    """The note levels this user reads at a school: team notes for the school's team;
+    health-only for its nurses, psychologists and counselors; lead-only for the case lead;
+    the school's safeguarding lead reads every level. Nobody else reads any (superusers
+    and administrators included: holding the admin is not being on the team)."""
+    Level = apps.get_model("support_team", "Note").Level
+    if school_id is None or not is_team_at(user, school_id):
         return set()
-    levels = {Note.Level.TEAM}
-    lead = is_safeguarding_lead_at(user, case.school_id)
-    if lead or disciplines_at(user, case.school_id) & HEALTH_DISCIPLINES:
-        levels.add(Note.Level.HEALTH)
-    if lead or case.lead_id == user.pk:
-        levels.add(Note.Level.LEAD)
+    levels = {Level.TEAM.value}
+    lead = is_safeguarding_lead_at(user, school_id)
+    if lead or disciplines_at(user, school_id) & HEALTH_DISCIPLINES:
+        levels.add(Level.HEALTH.value)
+    if lead or (case_lead_id is not None and case_lead_id == user.pk):
+        levels.add(Level.LEAD.value)
     return levels
+
+
+def note_levels(user: "User", case) -> set[str]:
+    """The levels of this case's notes the user may read (and write)."""
+    return note_levels_at(user, case.school_id, case_lead_id=case.lead_id)
+
+
+def may_read_note(levels: Iterable[str], level: object, *, own: bool = False) -> bool:
+    """Whether a reader holding `levels` reads the body of a note at `level` (an author
+    always reads what they wrote). An unknown level reads as above everyone's."""
+    return own or level in set(levels)
+
+
+def packet_note_reader(user: "User", packet) -> Callable[[dict], bool]:
+    """Whether this user reads the body of each note a packet carries ({"ref", "level",
+    ...}). At the receiving school, by their own levels there: the packet has no case there
+    yet, so lead-only is its safeguarding lead's. At the sending school, as on the case page
+    of the note it copies (that case's lead, the author). Someone on both teams: either."""
+    here = note_levels_at(user, packet.to_school_id) if is_packet_receiver(user, packet) else set()
+    # ref -> (the reader's levels on the note's own case, its level there, wrote it)
+    sent: dict[str, tuple[set[str], str, bool]] = {}
+    if is_packet_sender(user, packet):
+        Note = apps.get_model("support_team", "Note")
+        for note in Note.objects.filter(
+            case__school_id=packet.from_school_id, case__student_id=packet.student_id
+        ).select_related("case"):
+            sent[f"note:{note.pk}"] = (
+                note_levels(user, note.case),
+                note.level,
+                note.author_id == user.pk,
+            )
+
+    def reads(note: dict) -> bool:
+        if may_read_note(here, note.get("level")):
+            return True
+        levels, level, own = sent.get(note.get("ref"), (set(), None, False))
+        # The copy's level and the note's own must both be within reach.
+        return may_read_note(levels, level, own=own) and may_read_note(
+            levels, note.get("level"), own=own
+        )
+
+    return reads
+
+
+def sealed_pdf_reads(note: dict) -> bool:
+    """The PDF inside a sealed file is read by whoever opens the file at the other district,
+    before any SchoolWell there knows who they are: team notes only. Health-only and
+    lead-only bodies travel in the file's JSON with their level, for the importing
+    SchoolWell to show each of its readers at theirs (packet_note_reader)."""
+    Level = apps.get_model("support_team", "Note").Level
+    return may_read_note({Level.TEAM.value}, note.get("level"))
 
 
 def can_close_case(user: "User", case) -> bool:

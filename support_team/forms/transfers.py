@@ -4,8 +4,10 @@ error, never a 500."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell import permissions
 from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from support_team.models import TransferPacket
+from support_team.models.cases import withheld_label
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -35,12 +37,22 @@ class NotesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["notes"].queryset = queryset
         self.fields["notes"].label_from_instance = lambda n: (
-            f"{n.get_level_display()} · {n.written_at:%Y-%m-%d} · {n.body[:80]}"
+            f"{n.get_level_display()} · {n.written_at:%Y-%m-%d} · {_note_start(n, user)}"
         )
+
+
+def _note_start(note, user) -> str:
+    """The start of a note's body for a reader at its level; the placeholder for anyone
+    else (the approving lead reads every level at their school, but the rule decides)."""
+    own = user is not None and note.author_id == user.pk
+    levels = permissions.note_levels(user, note.case) if user is not None else set()
+    if permissions.may_read_note(levels, note.level, own=own):
+        return note.body[:80]
+    return withheld_label(note.level)
 
 
 class ApproveForm(forms.Form):

@@ -195,6 +195,18 @@ class Note(models.Model):
         return f"Note #{self.pk} ({self.level})"
 
 
+WITHHELD = {
+    Note.Level.HEALTH: _("A health-only note, not shown at your level."),
+    Note.Level.LEAD: _("A lead-only note, not shown at your level."),
+}
+
+
+def withheld_label(level: object) -> str:
+    """What a reader below a note's level sees in its place, on every surface (who is below
+    it is schoolwell.permissions' call). An unknown level is named as a case note."""
+    return str(WITHHELD.get(level, _("A case note, not shown at your level.")))
+
+
 class Meeting(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField()

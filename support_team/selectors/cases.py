@@ -21,20 +21,47 @@ from django.utils import timezone
 
 from schoolwell import permissions
 from schoolwell.models import Membership, User
-from support_team.models import Case, CaseMember, FollowUp, Intervention, Note
+from support_team.models import Case, CaseMember, FollowUp, Goal, Intervention, Note
+from support_team.models.cases import withheld_label
 from support_team.selectors import team_members
+
+
+@dataclass(frozen=True)
+class NoteShown:
+    """A case note as one reader sees it. Above their level (and not theirs) it keeps its
+    level, author and time, and `body` is empty: `withheld` says what it is instead, so a
+    template has no body to show by mistake."""
+
+    pk: int
+    level: str
+    author: User
+    written_at: object
+    goal: Goal | None
+    body: str
+    withheld: str
+
+
+def note_shown(note: Note, *, levels: set[str], user: User) -> NoteShown:
+    if permissions.may_read_note(levels, note.level, own=note.author_id == user.pk):
+        return NoteShown(
+            note.pk, note.level, note.author, note.written_at, note.goal, note.body, ""
+        )
+    return NoteShown(
+        note.pk, note.level, note.author, note.written_at, None, "", withheld_label(note.level)
+    )
 
 
 @dataclass
 class CasePage:
-    """What one reader sees of one case. Notes are only those at the reader's levels (and
-    their own); who may do what is asked of permissions once, here."""
+    """What one reader sees of one case. Every note is listed; only those at the reader's
+    levels (and their own) with their text. Who may do what is asked of permissions once,
+    here."""
 
     case: Case
     members: list[CaseMember]
     needs: list
     goals: list
-    notes: list[Note]
+    notes: list[NoteShown]
     meetings: list
     follow_ups: list[FollowUp]
     intakes: list
@@ -79,7 +106,10 @@ def case_page(*, user: User, case: Case) -> CasePage:
         members=members,
         needs=list(case.needs.all()),
         goals=goals,
-        notes=list(permissions.notes_for(user, case).select_related("author", "goal")),
+        notes=[
+            note_shown(note, levels=levels, user=user)
+            for note in case.notes.select_related("author", "goal")
+        ],
         meetings=meetings,
         follow_ups=follow_ups,
         intakes=list(case.intakes.order_by("-opened_at")),

@@ -4,11 +4,14 @@ left out has a `ref`; the packet's `excluded` list names the refs (or whole sect
 "section:<name>") the team took out. Case notes are never in a draft: only the notes the
 safeguarding lead added one by one, and only up to the level the lead approved."""
 
+from collections.abc import Callable
+
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from schoolwell.models import Role
 from support_team.models import Case, Intake, Note, TimelineEntry, TransferPacket
+from support_team.models.cases import withheld_label
 from support_team.transfers.schema import SCHEMA_ID
 
 # Confidentiality levels in increasing order: a packet approved at one level carries notes
@@ -232,6 +235,21 @@ def build_document(packet: TransferPacket) -> dict:
             doc[section] = _drop_refs(doc[section], excluded)
     doc["redactions"] = len(excluded)
     return doc
+
+
+def document_as_read(document: dict, reads: Callable[[dict], bool]) -> dict:
+    """The document as one reader sees it: a note they may not read (`reads`, from
+    schoolwell.permissions) keeps its level, date and author, and its body gives way to the
+    placeholder. Every page and PDF of a packet goes through here; the stored document and
+    the sealed file keep the body, with its level, for readers at that level."""
+    shown = []
+    for note in document.get("notes") or []:
+        if reads(note):
+            shown.append(note)
+            continue
+        kept = {key: note.get(key) for key in ("ref", "level", "written_at", "author")}
+        shown.append({**kept, "withheld": withheld_label(note.get("level"))})
+    return {**document, "notes": shown}
 
 
 def candidate_notes(packet: TransferPacket):

@@ -54,8 +54,15 @@ def _sender(district: District) -> dict:
 
 
 def packet_file(packet: TransferPacket) -> bytes:
-    """The plaintext the envelope carries: the approved JSON and its PDF."""
-    return packet_file_from(packet.content, pdf.render(packet.content))
+    """The plaintext the envelope carries: the approved JSON (every note with its level, for
+    the importer to enforce) and its PDF (sealed_pdf)."""
+    return packet_file_from(packet.content, sealed_pdf(packet.content))
+
+
+def sealed_pdf(document: dict) -> bytes:
+    """The human-readable copy inside the sealed file: whoever opens the file reads it, so
+    it shows note bodies only at the level permissions allows for that (team notes)."""
+    return pdf.render(document, reads=permissions.sealed_pdf_reads)
 
 
 def packet_file_from(document: dict, pdf_bytes: bytes) -> bytes:
@@ -81,6 +88,7 @@ def packet_export(*, packet: TransferPacket, by: User, peer: PeerDistrict) -> tu
     pair = _our_keys(district)
     passphrase, expires_at = "", None
     if not peer.encryption_public:
+        _require_reads_every_note(packet, by)
         passphrase = new_passphrase()
         expires_at = timezone.now() + timedelta(days=PASSPHRASE_DAYS)
     data = envelope.seal(
@@ -105,6 +113,21 @@ def packet_export(*, packet: TransferPacket, by: User, peer: PeerDistrict) -> tu
     )
     _save(packet, title=_("Transfer packet exported"), by=by, school=packet.from_school)
     return data, passphrase
+
+
+def _require_reads_every_note(packet: TransferPacket, by: User) -> None:
+    """A file sealed with a passphrase opens for whoever holds the passphrase, and the person
+    exporting is shown it: they must be at the level of every note it carries (a file
+    sealed to the peer's key opens only at the peer, so anyone on the team may send that)."""
+    reads = permissions.packet_note_reader(by, packet)
+    if not all(reads(note) for note in packet.content.get("notes") or []):
+        raise ValidationError(
+            _(
+                "This packet carries case notes above your level, and a file sealed with a "
+                "passphrase can be opened by whoever is given it: the school's safeguarding "
+                "lead exports it."
+            )
+        )
 
 
 def _open_verified(data: bytes, district: District, kind: str) -> tuple[envelope.Envelope, str]:

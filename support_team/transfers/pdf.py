@@ -4,12 +4,15 @@ any script need a Unicode font: DejaVu Sans from Debian's fonts-dejavu-core; wit
 PDF falls back to a core font and replaces what Latin-1 cannot show."""
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
+
+from support_team.transfers import build
 
 # fontTools logs every glyph table it subsets at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -98,8 +101,11 @@ def _yes(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
-def render(document: dict) -> bytes:
-    """The PDF of an approved (or draft) packet document."""
+def render(document: dict, *, reads: Callable[[dict], bool]) -> bytes:
+    """The PDF of an approved (or draft) packet document for one reader: `reads` (from
+    schoolwell.permissions) says which notes' bodies they may see; the others show only
+    that they exist."""
+    document = build.document_as_read(document, reads)
     pdf = _Packet(unicode_font=REGULAR.exists() and BOLD.exists())
     pdf.set_title("SchoolWell transfer packet")
     pdf.add_page()
@@ -197,7 +203,7 @@ def render(document: dict) -> bytes:
             pdf.set_font(pdf.family, "B", 10)
             pdf.line(f"{_date(note['written_at'])} · {note['author']} · {note['level']}")
             pdf.set_font(pdf.family, "", 10)
-            pdf.line(note["body"])
+            pdf.line(note.get("withheld") or note["body"])
     if document.get("redactions"):
         pdf.ln(3)
         pdf.line(

@@ -63,7 +63,8 @@ def _context(request: HttpRequest, packet: TransferPacket) -> dict:
     document = packet.content or build.build_document(packet)
     context = {
         "packet": packet,
-        "doc": document,
+        # Each note's body only for a reader at its level, here or at the other school.
+        "doc": build.document_as_read(document, permissions.packet_note_reader(user, packet)),
         "is_sender": sender,
         "is_receiver": permissions.is_packet_receiver(user, packet),
         "may_approve": permissions.can_approve_packet(user, packet),
@@ -76,6 +77,7 @@ def _context(request: HttpRequest, packet: TransferPacket) -> dict:
         )
         context["notes_form"] = NotesForm(
             queryset=build.candidate_notes(packet),
+            user=user,
             initial={"notes": list(packet.included_notes.values_list("pk", flat=True))},
         )
         context["approve_form"] = ApproveForm()
@@ -135,7 +137,7 @@ def packet_notes(request: HttpRequest, pk: int) -> HttpResponse:
     packet = permissions.get_transfer_packet_or_404(request.user, pk)
     if not permissions.can_approve_packet(request.user, packet):
         raise PermissionDenied
-    form = NotesForm(request.POST, queryset=build.candidate_notes(packet))
+    form = NotesForm(request.POST, queryset=build.candidate_notes(packet), user=request.user)
     if form.is_valid():
         _run(
             request,
@@ -223,7 +225,10 @@ def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         reason="transfer pdf",
     )
     response = HttpResponse(
-        pdf.render(packet.content or build.build_document(packet)),
+        pdf.render(
+            packet.content or build.build_document(packet),
+            reads=permissions.packet_note_reader(request.user, packet),
+        ),
         content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="transfer-packet-{packet.pk}.pdf"'

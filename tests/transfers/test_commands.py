@@ -68,7 +68,7 @@ def test_the_passphrase_is_printed_once_when_the_peer_has_no_key(
         "export_transfer_packet",
         packet.pk,
         peer=peer.identifier,
-        user=sender["team"].email,
+        user=sender["lead"].email,
         output=tmp_path / "p.swtp",
     )
     assert "One-time passphrase" in capsys.readouterr().out

@@ -178,7 +178,8 @@ def passphrase_export(sender, record, two_districts):
     peer.encryption_public = ""
     peer.save()
     packet = approved_packet(sender, record)
-    data, passphrase = exchange.packet_export(packet=packet, by=sender["team"], peer=peer)
+    # The lead, who reads every note the packet carries: whoever exports learns the passphrase.
+    data, passphrase = exchange.packet_export(packet=packet, by=sender["lead"], peer=peer)
     receiving_student(two_districts["school_b"], record)
     return data, passphrase
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from schoolwell import permissions
 from schoolwell.models import AccessLog
 from support_team.models import TransferPacket
 from support_team.transfers import pdf as packet_pdf
@@ -130,7 +131,9 @@ def test_the_pdf_carries_the_approved_sections_in_readable_text(sender, record, 
         packet=draft, by=sender["lead"], notes=[record["notes"]["team"], record["notes"]["lead"]]
     )
     packet = services.packet_approve(packet=draft, by=sender["lead"], note_level="team")
-    data = packet_pdf.render(packet.content)
+    data = packet_pdf.render(
+        packet.content, reads=permissions.packet_note_reader(sender["lead"], packet)
+    )
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     for title in packet_pdf.section_titles().values():
         assert title in text, title
@@ -163,5 +166,6 @@ def test_the_pdf_falls_back_to_a_core_font_without_dejavu(sender, draft, monkeyp
 
     monkeypatch.setattr(packet_pdf, "REGULAR", tmp_path / "missing.ttf")
     packet = services.packet_approve(packet=draft, by=sender["lead"], note_level="")
-    text = PdfReader(io.BytesIO(packet_pdf.render(packet.content))).pages[0].extract_text()
+    data = packet_pdf.render(packet.content, reads=permissions.sealed_pdf_reads)
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "Zo" in text and "Student" in text
