@@ -251,6 +251,17 @@ def can_import_roster(user: "User") -> bool:
     return user.is_superuser or has_role(user, ROSTER_ROLES)
 
 
+def roster_scope_ids(user: "User") -> tuple[set[int], set[int]] | None:
+    """What a roster import run by this user may change: None for the whole site (a
+    superuser), else (district ids, school ids): a district administrator's districts, a
+    school administrator's schools. Someone with neither governs nothing."""
+    if user.is_superuser and user.is_active:
+        return None
+    districts = {m.district_id for m in memberships(user) if m.role == Role.DISTRICT_ADMIN}
+    schools = {m.school_id for m in memberships(user) if m.role == Role.SCHOOL_ADMIN}
+    return {d for d in districts if d}, {s for s in schools if s}
+
+
 def home_for(user: "User") -> str | None:
     """The URL name where this person works, or None to show the role-aware home page.
     Each app adds its destination here as it lands (teacher, student, district, partner)."""

@@ -33,8 +33,11 @@ def roster_import_task(record_id: int, path: str) -> None:
         if done == total or done % PROGRESS_EVERY == 0:
             cache.set(progress_key(record_id), {"stage": stage, "done": done, "total": total}, 3600)
 
+    # The scope is the uploader's as they are now, not as they were when they uploaded: a
+    # role lost in between is not used (and a deleted uploader's import changes nothing).
+    scope = roster.Scope.for_user(record.started_by)
     try:
-        roster.import_path(path, record=record, progress=progress)
+        roster.import_path(path, scope=scope, record=record, progress=progress)
     except roster.RosterError:
         pass  # the record says failed and lists every problem
     finally:

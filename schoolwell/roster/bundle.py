@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import lzma
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -17,13 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-# A real district export is tens of megabytes; these caps only stop a zip bomb or a zip of
-# the wrong thing from filling the disk or the memory of the web worker.
-MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
-MAX_MEMBERS = 200
+from schoolwell.roster import limits
+
 PROBLEM_LIMIT = 1000
+BLOCK = 1024**2  # what is read of a file at a time
+FILE_TOO_BIG = "unpacks to more than 512 MB, the most one file may hold"
 # What reading a damaged member can raise: each compression method fails its own way, and a
 # method zipfile does not know is NotImplementedError.
+# What opening a damaged zip can raise: a bad directory, a truncated file, a member name
+# flagged UTF-8 that is not.
+OPEN_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error)
 READ_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
@@ -67,6 +71,7 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
         self.dropped = 0
+        self.stopped = False  # reading stopped once the list was full (see table.read_table)
         # Files that could not be read to the end: checks across files would only repeat
         # their problem as a cascade of "not found" messages, so they are skipped.
         self.broken_files: set[str] = set()
@@ -80,9 +85,16 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= PROBLEM_LIMIT
+
     def as_list(self) -> list[Problem]:
         """The problems file by file in the order the files are read, by line within each."""
         ordered = sorted(self.items, key=_reading_order)
+        if self.stopped:
+            message = f"… reading stopped after {PROBLEM_LIMIT:,} problems: fix these first"
+            return [*ordered, Problem("bundle", None, message)]
         if not self.dropped:
             return ordered
         more = Problem("bundle", None, f"… and {self.dropped} more problems not listed")
@@ -121,6 +133,8 @@ class Bundle:
     def __init__(self, name: str, files: dict[str, str]) -> None:
         self.name = name
         self._files = files  # lower-cased base name -> member name or path
+        self._line_counts: dict[str, int] = {}
+        self.caps = limits.DISTRICT_CAPS
 
     def has(self, filename: str) -> bool:
         return filename.lower() in self._files
@@ -144,7 +158,15 @@ class Bundle:
         number = 0
         try:
             with self.open_binary(filename) as raw:
-                for number, chunk in enumerate(raw, start=1):
+                for number, chunk in enumerate(_bounded_lines(raw), start=1):
+                    if chunk is None:
+                        problems.add(
+                            shown,
+                            number,
+                            f"the line is longer than {limits.MAX_LINE_BYTES // 1024} KB: "
+                            "this is not a roster export's CSV",
+                        )
+                        raise StopFile
                     yield self._decode(chunk, number, shown, problems)
         except READ_ERRORS as exc:
             problems.add(shown, number + 1, f"could not be read ({exc})")
@@ -168,16 +190,71 @@ class Bundle:
             raise StopFile
         return text
 
-    def count_lines(self, filename: str) -> int:
-        """Newlines in the file: the total a progress bar counts towards."""
-        count = 0
+    def measure(self, filenames: list[str], problems: Problems) -> bool:
+        """Read each file once, in blocks, before any of it is parsed: its real size and
+        number of lines within the caps (limits.py), and all of them within the bundle's
+        cap. Stops at the first cap passed, so a bomb costs one block of memory and at most
+        the cap's worth of reading. False (the problem recorded) when a file is refused."""
+        total = 0
+        for filename in filenames:
+            if not self.has(filename):
+                continue
+            shown = self.display_name(filename)
+            lines, size, refusal = self._measure(filename, self.caps.bundle_bytes - total)
+            if refusal:
+                problems.add(shown, None, refusal)
+                problems.broken_files.add(shown)
+                return False
+            total += size
+            self._line_counts[filename.lower()] = lines
+        return True
+
+    def _measure(self, filename: str, room: int) -> tuple[int, int, str]:
+        most = self.caps.lines(filename)
+        lines = size = 0
         try:
             with self.open_binary(filename) as raw:
-                while block := raw.read(1 << 20):
-                    count += block.count(b"\n")
-        except READ_ERRORS:
-            pass  # reading it again for the import will record the problem
-        return count
+                while block := raw.read(BLOCK):
+                    size += len(block)
+                    lines += block.count(b"\n")
+                    if size > limits.MAX_FILE_BYTES:
+                        return lines, size, FILE_TOO_BIG
+                    if size > room:
+                        most_bytes = limits.megabytes(self.caps.bundle_bytes)
+                        return lines, size, f"takes the bundle past {most_bytes} unpacked (at most)"
+                    if lines > most:
+                        return lines, size, f"has more than {most:,} lines (at most {most:,})"
+        except READ_ERRORS as exc:
+            return lines, size, f"could not be read ({exc})"
+        return lines, size, ""
+
+    def count_lines(self, filename: str) -> int:
+        """Newlines in the file (counted by measure): what a progress bar counts towards."""
+        return self._line_counts.get(filename.lower(), 0)
+
+
+def _bounded_lines(raw: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of a binary stream, read a block at a time; None (and the end) instead of a
+    line longer than limits.MAX_LINE_BYTES, so that a file of one endless line is never held
+    whole (a plain readline() would read it all)."""
+    most = limits.MAX_LINE_BYTES
+    pending = b""
+    while block := raw.read(64 * 1024):
+        start = 0
+        while (end := block.find(b"\n", start)) >= 0:
+            line = pending + block[start : end + 1] if pending else block[start : end + 1]
+            pending = b""
+            if len(line) > most:
+                yield None
+                return
+            yield line
+            start = end + 1
+        pending += block[start:]
+        if len(pending) > most:
+            yield None
+            return
+    if pending:
+        yield pending
 
 
 class FolderBundle(Bundle):
@@ -245,29 +322,29 @@ def _unsafe_member(name: str) -> bool:
 
 
 def open_zip(file: str | Path | IO[bytes], source: str) -> Bundle:
-    """Open a zip after checking it: no absolute or `..` member names, at most MAX_MEMBERS
-    members and MAX_UNCOMPRESSED_BYTES once unpacked. Members are read in place, never
+    """Open a zip after checking it: its size and directory within the caps (limits.py), no
+    absolute or `..` member names, no encryption. Members are read in place, never
     extracted, but a zip that breaks these rules is refused all the same: it was not made by
     an SIS export and it is safer not to guess what else is wrong with it."""
     try:
-        archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError) as exc:
+        problems = zip_problems(file)
+        archive = None if problems else zipfile.ZipFile(file)
+    except OPEN_ERRORS as exc:
         raise RosterError([Problem(source, None, f"is not a readable zip file ({exc})")]) from None
+    if archive is None:
+        raise RosterError([Problem(source, None, message) for message in problems])
     infos = archive.infolist()
-    problems = [
-        Problem(source, None, f"member {info.filename!r} has an unsafe path; refusing the zip")
+    problems = limits.directory_problems(infos, None)
+    problems += [
+        f"member {info.filename!r} has an unsafe path; refusing the zip"
         for info in infos
         if _unsafe_member(info.filename)
     ]
-    if len(infos) > MAX_MEMBERS:
-        problems.append(Problem(source, None, f"has {len(infos)} members (at most {MAX_MEMBERS})"))
-    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-        problems.append(Problem(source, None, "unpacks to more than 2 GB"))
     if any(info.flag_bits & 0x1 for info in infos):
-        problems.append(Problem(source, None, "is encrypted; export it without a password"))
+        problems.append("is encrypted; export it without a password")
     if problems:
         archive.close()
-        raise RosterError(problems)
+        raise RosterError([Problem(source, None, message) for message in problems])
     names = [info.filename for info in infos if not info.is_dir()]
     try:
         return ZipBundle(source, archive, _bundle_files(names, source))
@@ -276,7 +353,30 @@ def open_zip(file: str | Path | IO[bytes], source: str) -> Bundle:
         raise
 
 
-def open_path(path: Path) -> Bundle:
-    if path.is_file():
-        return open_zip(path, path.name)
-    return open_folder(path)
+def zip_problems(file: str | Path | IO[bytes]) -> list[str]:
+    """What the end of a zip says before zipfile reads its directory: the zip's size, and the
+    size and number of entries of that directory (zipfile holds every entry in memory, so a
+    directory of millions of entries is refused unread). Raises BadZipFile for a file that
+    is not a zip at all."""
+    if isinstance(file, (str, Path)):
+        with open(file, "rb") as handle:
+            return zip_problems(handle)
+    file.seek(0, 2)
+    size = file.tell()
+    if size > limits.MAX_ZIP_BYTES:
+        return limits.directory_problems([], size)
+    # zipfile's own reading of the end record (zip64 included): the numbers it acts on next.
+    end = zipfile._EndRecData(file)
+    file.seek(0)
+    if not end:
+        raise zipfile.BadZipFile("File is not a zip file")
+    entries, directory = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+    if entries > limits.MAX_MEMBERS or directory > limits.MAX_DIRECTORY_BYTES:
+        return [f"has {entries:,} members (at most {limits.MAX_MEMBERS})"]
+    return []
+
+
+def open_path(path: Path, caps: limits.Caps = limits.DISTRICT_CAPS) -> Bundle:
+    bundle = open_zip(path, path.name) if path.is_file() else open_folder(path)
+    bundle.caps = caps
+    return bundle

@@ -13,40 +13,39 @@ from __future__ import annotations
 
 from datetime import date
 
+from schoolwell.roster import limits
 from schoolwell.roster.bundle import Bundle, Problems
-from schoolwell.roster.records import ClassRow, DemographicRow, OrgRow, Parsed, UserRow
+from schoolwell.roster.demographics import parse_demographics
+from schoolwell.roster.manifest import parse_manifest
+from schoolwell.roster.records import ClassRow, OrgRow, Parsed, UserRow
 from schoolwell.roster.table import Cells, Progress, column, read_table, split_list
 
 FILES = ("orgs", "academicSessions", "classes", "users", "roles", "demographics", "enrollments")
-VERSIONS = ("1.1", "1.2")
 ORG_TYPES = {"district", "school", "department", "local", "state", "national"}
 ROLES = {
     "administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher",
     # 1.2 adds these in roles.csv
     "districtadministrator", "principal", "siteadministrator", "systemadministrator",
 }  # fmt: skip
-# Demographics have no McKinney-Vento or programme flags; a vendor column that carries one
-# is read when present, and a flag is left alone when no column says anything about it.
-FLAG_COLUMNS = {
-    "mckinney_vento": ("mckinneyVento", "ext_mckinneyVento", "homeless"),
-    "foster_care": ("fosterCare", "ext_fosterCare"),
-    "english_learner": ("englishLearner", "ext_englishLearner"),
-    "iep": ("iep", "ext_iep"),
-    "section_504": ("section504", "ext_section504"),
-}
 
 
 def parse_bundle(bundle: Bundle, problems: Problems, progress: Progress | None) -> Parsed:
+    """Each file is measured against the caps (limits.py) before it is parsed: the manifest
+    first, then every file it lists."""
     parsed = Parsed()
-    _parse_manifest(bundle, parsed, problems)
+    if not bundle.measure(["manifest.csv"], problems):
+        return parsed
+    parse_manifest(bundle, parsed, problems, FILES)
     if not parsed.version:
+        return parsed
+    if not bundle.measure([f"{key}.csv" for key in parsed.modes], problems):
         return parsed
     steps = {
         "orgs": _parse_orgs,
         "academicSessions": _parse_sessions_and_classes,
         "users": _parse_users,
         "roles": _parse_roles,
-        "demographics": _parse_demographics,
+        "demographics": parse_demographics,
         "enrollments": _parse_enrollments,
     }
     sessions: dict[str, date | None] = {}
@@ -56,50 +55,6 @@ def parse_bundle(bundle: Bundle, problems: Problems, progress: Progress | None) 
         step(bundle, parsed, problems, progress, sessions)
     _check_agents(parsed, bundle.display_name("users.csv"))
     return parsed
-
-
-# --- manifest ---------------------------------------------------------------------------------
-
-
-def _parse_manifest(bundle: Bundle, parsed: Parsed, problems: Problems) -> None:
-    """The manifest says which version this is and, per file, bulk (the whole truth: what is
-    not in it is gone), delta (changes only) or absent (not read, even if present)."""
-    if not bundle.has("manifest.csv"):
-        problems.add(bundle.name, None, "no manifest.csv")
-        return
-    shown = bundle.display_name("manifest.csv")
-    props: dict[str, tuple[str, int]] = {}
-    columns = [column("propertyName", required=True), column("value", required=True)]
-    for line, (name, value) in read_table(bundle, "manifest.csv", columns, problems):
-        props[name.lower()] = (value, line)
-    version, line = props.get("oneroster.version", ("", 1))
-    parsed.version = next((v for v in VERSIONS if version == v or version.startswith(v + ".")), "")
-    if not parsed.version:
-        shown_version = repr(version) if version else "missing"
-        problems.add(shown, line, f"oneroster.version is {shown_version}: expected 1.1 or 1.2")
-        return
-    for key in FILES:
-        if key == "roles" and parsed.version == "1.1":
-            continue
-        _file_mode(bundle, parsed, problems, props, key, shown)
-
-
-def _file_mode(bundle, parsed: Parsed, problems: Problems, props, key: str, shown: str) -> None:
-    filename = f"{key}.csv"
-    value, line = props.get(f"file.{key}".lower(), (None, 1))
-    if value is None:
-        if bundle.has(filename):
-            problems.add(shown, None, f"{filename} is in the bundle but file.{key} is not listed")
-        return
-    mode = value.lower()
-    if mode in ("", "absent"):
-        return
-    if mode not in ("bulk", "delta"):
-        problems.add(shown, line, f"file.{key} is {value!r}: expected bulk, delta or absent")
-    elif not bundle.has(filename):
-        problems.add(shown, line, f"file.{key} is {mode} but {filename} is not in the bundle")
-    else:
-        parsed.modes[key] = mode
 
 
 # --- orgs, sessions, classes ------------------------------------------------------------------
@@ -183,11 +138,11 @@ def _parse_sessions_and_classes(bundle, parsed: Parsed, problems, progress, sess
         elif sid:
             ends = [end for term in split_list(terms) if (end := sessions.get(term))]
             lines[sid] = line
-            parsed.classes[sid] = ClassRow(live, school, max(ends, default=None))
+            parsed.classes[sid] = ClassRow(line, live, school, max(ends, default=None))
     parsed.rows["classes"] = len(parsed.classes)
 
 
-# --- users, roles, demographics ---------------------------------------------------------------
+# --- users and roles ------------------------------------------------------------------------
 
 
 def _user_columns(version: str) -> list:
@@ -270,9 +225,18 @@ def _user_row(cells: Cells, line: int, values: list[str], version: str) -> UserR
         email=email,
         phone=cells.limit(phone or sms, "phone", 40),
         grade=grade,
-        agents=split_list(agents),
+        agents=_few(cells, split_list(agents), "agentSourcedIds", limits.MAX_AGENTS),
         primary_org=values[12] if version == "1.2" else "",
     )
+
+
+def _few(cells: Cells, items: tuple[str, ...], name: str, most: int) -> tuple[str, ...]:
+    """A list that is kept item by item: a row is one person, so the list is short, and a
+    long one (refused, none of it kept) would multiply what every other row costs."""
+    if len(items) <= most:
+        return items
+    cells.problem(f"{name} lists {len(items):,} ids (at most {most})")
+    return ()
 
 
 def _looks_like_email(value: str) -> bool:
@@ -286,6 +250,9 @@ def _user_roles_1_1(parsed: Parsed, cells: Cells, user: UserRow, orgs: str, role
     """1.1 puts one role in users.csv, held at each of the user's orgSourcedIds."""
     token = _role(cells, role)
     org_ids = split_list(orgs)
+    if len(org_ids) > limits.MAX_USER_ORGS:
+        _few(cells, org_ids, "orgSourcedIds", limits.MAX_USER_ORGS)
+        return
     if not org_ids:
         cells.problem("orgSourcedIds is empty but required")
     for org in org_ids:
@@ -340,40 +307,6 @@ def _parse_roles(bundle, parsed: Parsed, problems: Problems, progress, _sessions
         if token and user and org:
             parsed.assign((user, org, token), shown, line, live, begin_date, end_date)
     parsed.rows["roles"] = len(seen)
-
-
-def _demographic_columns() -> list:
-    flags = [column(*names) for names in FLAG_COLUMNS.values()]
-    return [
-        column("sourcedId", "userSourcedId", required=True),
-        column("status"),
-        column("birthDate"),
-        *flags,
-    ]
-
-
-def _parse_demographics(bundle, parsed: Parsed, problems: Problems, progress, _sessions) -> None:
-    if "demographics" not in parsed.modes:
-        return
-    shown = bundle.display_name("demographics.csv")
-    columns = _demographic_columns()
-    for line, values in read_table(bundle, "demographics.csv", columns, problems, progress):
-        sid, status, birth = values[:3]
-        cells = Cells(shown, line, problems)
-        if not cells.live(status) or not cells.required(sid, "sourcedId"):
-            continue  # a deleted demographics row takes nothing away from the student
-        parsed.need_user(sid, shown, line, "sourcedId")
-        flags = {
-            flag: cells.boolean(value, name, False)
-            for (flag, (name, *_)), value in zip(FLAG_COLUMNS.items(), values[3:], strict=True)
-            if value
-        }
-        row = DemographicRow(line, cells.date(birth, "birthDate"), bool(birth), flags)
-        if sid in parsed.demographics:
-            cells.problem(f"sourcedId {sid!r} is also on line {parsed.demographics[sid].line}")
-        else:
-            parsed.demographics[sid] = row
-    parsed.rows["demographics"] = len(parsed.demographics)
 
 
 def _check_agents(parsed: Parsed, shown: str) -> None:

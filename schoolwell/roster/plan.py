@@ -21,84 +21,39 @@ whose endDate is past but whose status is active is still live.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
 
 from schoolwell.models import Role
 from schoolwell.roster.bundle import Problems
+from schoolwell.roster.fence import Fence
 from schoolwell.roster.orgs import DISTRICT, SCHOOL, OrgPlan
-from schoolwell.roster.records import Assignment, Parsed, UserRow
+from schoolwell.roster.records import Assignment, DbPeople, Parsed, Plan, Relation, UserRow
 
 STUDENT_ROLES = {"student"}
 GUARDIAN_ROLES = {"parent", "guardian", "relative"}
 ADMIN_ROLES = {"administrator", "siteadministrator", "principal", "districtadministrator"}
 PLACEHOLDER_DOMAIN = "roster.invalid"
-
-
-@dataclass
-class DbPeople:
-    """What is already here about the people the bundle names, by their sourced id."""
-
-    students: dict[str, tuple[int, int, str, int | None]] = field(default_factory=dict)
-    # sid -> (id, district_id, sis_id, user_id)
-    guardians: dict[str, int] = field(default_factory=dict)
-    members: dict[str, int] = field(default_factory=dict)  # roster Membership sourced_id -> user
-    users_by_email: dict[str, int] = field(default_factory=dict)  # lower-cased
-    users_by_username: dict[str, int] = field(default_factory=dict)
-    district_ids: dict[str, int] = field(default_factory=dict)
-    district_sids: dict[int, str] = field(default_factory=dict)
-    sis_owner: dict[tuple[int, str], str] = field(default_factory=dict)  # -> student sid
-    student_of_user: Callable[[Iterable[int]], dict[int, str]] = lambda ids: {}
-
-
-@dataclass
-class Relation:
-    """One person at one place in one role, folded from every row that says so."""
-
-    live: bool = False
-    begin: date | None = None
-    end: date | None = None
-
-    def fold(self, item: Assignment, live: bool) -> None:
-        if live:
-            self.live = True
-            if item.begin and (self.begin is None or item.begin < self.begin):
-                self.begin = item.begin
-        withdrawn = item.withdrawn or not live
-        if withdrawn and item.end and (self.end is None or item.end > self.end):
-            self.end = item.end
-
-
-@dataclass
-class Plan:
-    districts: dict[str, dict] = field(default_factory=dict)
-    schools: dict[str, dict] = field(default_factory=dict)
-    accounts: dict[str, dict] = field(default_factory=dict)  # user sid -> User fields
-    account_ids: dict[str, int] = field(default_factory=dict)  # user sid -> existing user
-    students: dict[str, dict] = field(default_factory=dict)
-    enrollments: dict[tuple[str, str], Relation] = field(default_factory=dict)
-    memberships: dict[tuple[str, str, str, str], Relation] = field(default_factory=dict)
-    guardians: dict[str, dict] = field(default_factory=dict)
-    guardian_links: dict[str, set[str]] = field(default_factory=dict)
-    guardians_replaced: set[str] = field(default_factory=set)  # links = exactly the bundle's
-    present_students: set[str] = field(default_factory=set)
-    gone_users: set[str] = field(default_factory=set)  # tobedeleted in users.csv
-    bulk_schools: set[str] = field(default_factory=set)  # silence there means "has left"
-    bulk_orgs: set[tuple[str, str]] = field(default_factory=set)
+REFUSED = -1  # not an account: the row was refused
 
 
 class People:
     """Builds the Plan for users, students, guardians, enrollments and memberships."""
 
     def __init__(
-        self, parsed: Parsed, orgs: OrgPlan, db: DbPeople, problems: Problems, users_file: str
+        self,
+        parsed: Parsed,
+        orgs: OrgPlan,
+        db: DbPeople,
+        problems: Problems,
+        *,
+        fence: Fence,
     ) -> None:
         self.parsed = parsed
         self.orgs = orgs
         self.db = db
         self.problems = problems
-        self.users_file = users_file
+        self.fence = fence  # the import's scope, and its checks on the plan
+        self.scope = fence.scope
+        self.users_file = fence.users_file
         self.plan = Plan(districts=orgs.districts, schools=orgs.schools)
         self.student_schools: dict[str, dict[str, Relation]] = {}
         self.student_districts: dict[str, list[str]] = {}
@@ -115,6 +70,7 @@ class People:
         self._memberships()
         self._guardians()
         self._bulk_scope()
+        self.fence.people(self.plan, self.db)
         return self.plan
 
     # --- references ------------------------------------------------------------------------
@@ -176,10 +132,10 @@ class People:
         for sid, row in self.parsed.users.items():
             if not row.live:
                 self.plan.gone_users.add(sid)
-            existing = self._existing_account(sid, row)
             enrolled = any(r.live for r in self.student_schools.get(sid, {}).values())
-            wanted = sid in self.staff or (row.email and enrolled)
-            if existing is None and not (wanted and row.live):
+            wanted = bool(row.live and (sid in self.staff or (row.email and enrolled)))
+            existing = self._existing_account(sid, row, by_email=wanted)
+            if existing == REFUSED or (existing is None and not wanted):
                 continue
             if existing is not None and existing in claimed:
                 self.problems.add(
@@ -210,17 +166,32 @@ class People:
                 self.plan.account_ids[sid] = existing
         self.student_of_user = self.db.student_of_user(self.plan.account_ids.values())
 
-    def _existing_account(self, sid: str, row: UserRow) -> int | None:
+    def _existing_account(self, sid: str, row: UserRow, *, by_email: bool) -> int | None:
+        """The account this user already has: the one the roster made for their sourcedId,
+        else (when the bundle wants them to have one) the account whose verified e-mail
+        address is theirs. An address an account has not verified proves nothing: whoever
+        typed it in would be given the roles meant for its owner (REFUSED, with a problem)."""
         db = self.db
         if sid in db.members:
             return db.members[sid]
         student = db.students.get(sid)
         if student and student[3]:
             return student[3]
-        if row.email:
-            found = db.users_by_email.get(row.email.lower())
-            return found if found is not None else db.users_by_username.get(row.email.lower())
-        return None
+        email = row.email.lower()
+        if not (by_email and email):
+            return None
+        found = db.users_by_email.get(email)
+        found = found if found is not None else db.users_by_username.get(email)
+        if found is None or (found, email) in db.verified:
+            return found
+        self.problems.add(
+            self.users_file,
+            row.line,
+            f"the SchoolWell account with the e-mail address {row.email!r} has not verified "
+            "it, so the roster will not give it roles; verify the address in the admin "
+            "(E-mail addresses) or change that account's address",
+        )
+        return REFUSED
 
     def _account_unique(self, sid, row, fields, existing, emails, usernames) -> bool:
         """No two people share an e-mail address or a username, in the bundle or here."""
@@ -402,9 +373,13 @@ class People:
         if not modes or any(mode != "bulk" for mode in modes):
             return
         schools = self.orgs.covered_schools() | {school for _, school in self.plan.enrollments}
+        # Only where this import may change things: a school's bundle that carries its
+        # district's row (or, refused anyway, another school's) ends nothing there.
+        schools = {s for s in schools if self.scope.has_place(SCHOOL, s)}
+        districts = {d for d in self.orgs.districts if d in self.orgs.live}
         self.plan.bulk_schools = schools
         self.plan.bulk_orgs = {(SCHOOL, s) for s in schools} | {
-            (DISTRICT, d) for d in self.orgs.districts if d in self.orgs.live
+            (DISTRICT, d) for d in districts if self.scope.has_place(DISTRICT, d)
         }
 
 

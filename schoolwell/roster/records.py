@@ -3,6 +3,7 @@ because a district's users file holds tens of thousands of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +23,7 @@ class OrgRow:
 
 @dataclass(slots=True)
 class ClassRow:
+    line: int
     live: bool
     school: str
     term_end: date | None  # the latest end of the class's terms, when the bundle has them
@@ -114,3 +116,60 @@ class Parsed:
 
     def is_bulk(self, key: str) -> bool:
         return self.modes.get(key) == "bulk"
+
+
+# --- what the database holds, and what the import wants ----------------------------------
+
+
+@dataclass
+class DbPeople:
+    """What is already here about the people the bundle names, by their sourced id."""
+
+    students: dict[str, tuple[int, int, str, int | None]] = field(default_factory=dict)
+    # sid -> (id, district_id, sis_id, user_id)
+    guardians: dict[str, int] = field(default_factory=dict)
+    members: dict[str, int] = field(default_factory=dict)  # roster Membership sourced_id -> user
+    users_by_email: dict[str, int] = field(default_factory=dict)  # lower-cased
+    users_by_username: dict[str, int] = field(default_factory=dict)
+    # (account, lower-cased address) for each address allauth holds as verified
+    verified: set[tuple[int, str]] = field(default_factory=set)
+    district_ids: dict[str, int] = field(default_factory=dict)
+    district_sids: dict[int, str] = field(default_factory=dict)
+    sis_owner: dict[tuple[int, str], str] = field(default_factory=dict)  # -> student sid
+    student_of_user: Callable[[Iterable[int]], dict[int, str]] = lambda ids: {}
+
+
+@dataclass
+class Relation:
+    """One person at one place in one role, folded from every row that says so."""
+
+    live: bool = False
+    begin: date | None = None
+    end: date | None = None
+
+    def fold(self, item: Assignment, live: bool) -> None:
+        if live:
+            self.live = True
+            if item.begin and (self.begin is None or item.begin < self.begin):
+                self.begin = item.begin
+        withdrawn = item.withdrawn or not live
+        if withdrawn and item.end and (self.end is None or item.end > self.end):
+            self.end = item.end
+
+
+@dataclass
+class Plan:
+    districts: dict[str, dict] = field(default_factory=dict)
+    schools: dict[str, dict] = field(default_factory=dict)
+    accounts: dict[str, dict] = field(default_factory=dict)  # user sid -> User fields
+    account_ids: dict[str, int] = field(default_factory=dict)  # user sid -> existing user
+    students: dict[str, dict] = field(default_factory=dict)
+    enrollments: dict[tuple[str, str], Relation] = field(default_factory=dict)
+    memberships: dict[tuple[str, str, str, str], Relation] = field(default_factory=dict)
+    guardians: dict[str, dict] = field(default_factory=dict)
+    guardian_links: dict[str, set[str]] = field(default_factory=dict)
+    guardians_replaced: set[str] = field(default_factory=set)  # links = exactly the bundle's
+    present_students: set[str] = field(default_factory=set)
+    gone_users: set[str] = field(default_factory=set)  # tobedeleted in users.csv
+    bulk_schools: set[str] = field(default_factory=set)  # silence there means "has left"
+    bulk_orgs: set[tuple[str, str]] = field(default_factory=set)

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
 
+from allauth.account.models import EmailAddress
+
 from schoolwell.models import District, Guardian, Membership, School, Student, User
 from schoolwell.roster.orgs import DbOrgs
-from schoolwell.roster.plan import DbPeople
-from schoolwell.roster.records import Parsed
+from schoolwell.roster.records import DbPeople, Parsed
 
 # Well under every backend's limit on query parameters (SQLite's is 32,766 at the least).
 CHUNK = 2000
@@ -57,6 +58,10 @@ def load_people(parsed: Parsed, db_orgs: DbOrgs) -> DbPeople:
         people.users_by_username[username] = pk
         if email:
             people.users_by_email[email.lower()] = pk
+    people.verified = {
+        (pk, email.lower())
+        for pk, email in EmailAddress.objects.filter(verified=True).values_list("user_id", "email")
+    }
     identifiers = sorted({user.identifier or user.sid for user in parsed.users.values()})
     for batch in chunks(identifiers):
         for sid, district_id, sis_id in Student.objects.filter(sis_id__in=batch).values_list(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from schoolwell.roster import limits
 from schoolwell.roster.bundle import Bundle, Problems, StopFile
 
 Progress = Callable[[str, int, int], None]
@@ -82,6 +83,12 @@ def read_table(
             problems.add(shown, 1, "is empty: the header line is missing")
             problems.broken_files.add(shown)
             return
+        if len(header) > limits.MAX_COLUMNS:
+            problems.add(
+                shown, 1, f"the header has {len(header):,} columns (at most {limits.MAX_COLUMNS})"
+            )
+            problems.broken_files.add(shown)
+            return
         index = _header_index(header, columns, shown, problems)
         if index is None:
             problems.broken_files.add(shown)
@@ -89,6 +96,12 @@ def read_table(
         named = max((i for i, name in enumerate(header) if name.strip()), default=-1) + 1
         previous = reader.line_num
         for row in reader:
+            if problems.full:
+                # A file wrong on every line says so in its first thousand problems;
+                # reading on would only cost time and memory (of a file built for that).
+                problems.stopped = True
+                problems.broken_files.add(shown)
+                return
             line, previous = previous + 1, reader.line_num
             if not row:
                 continue  # a blank line
@@ -99,7 +112,13 @@ def read_table(
             if progress and done % PROGRESS_EVERY == 0:
                 progress(shown, done, max(total, done))
     except csv.Error as exc:
-        problems.add(shown, previous + 1, f"is not valid CSV here ({exc})")
+        # A quoted value may run over many lines; the csv module stops it at 128 KB.
+        message = (
+            f"a value is longer than {limits.MAX_VALUE_CHARS:,} characters, the most one may have"
+            if str(exc).startswith("field larger than field limit")
+            else f"is not valid CSV here ({exc})"
+        )
+        problems.add(shown, previous + 1, message)
         problems.broken_files.add(shown)
     except StopFile:
         problems.broken_files.add(shown)
@@ -112,7 +131,19 @@ def _row_shape_ok(
     row: list[str], named: int, width: int, shown: str, line: int, problems: Problems
 ) -> bool:
     """A row has a value (even an empty one) for every named column, and nothing past the
-    header: a row of the wrong length is a row whose values went into the wrong columns."""
+    header: a row of the wrong length is a row whose values went into the wrong columns.
+    No value is longer than limits.MAX_VALUE_CHARS."""
+    if len(row) > limits.MAX_COLUMNS:
+        problems.add(shown, line, f"the row has {len(row):,} values (at most {limits.MAX_COLUMNS})")
+        return False
+    if max(map(len, row), default=0) > limits.MAX_VALUE_CHARS:
+        longest = max(map(len, row))
+        problems.add(
+            shown,
+            line,
+            f"a value is {longest:,} characters long (at most {limits.MAX_VALUE_CHARS:,})",
+        )
+        return False
     if len(row) < named:
         problems.add(shown, line, f"the row has {len(row)} values but the header has {named}")
         return False

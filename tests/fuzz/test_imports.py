@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from concerns import legacy_import
 from concerns.models import Concern, ConcernImport
 from schoolwell.models import Role, RosterImport
-from schoolwell.roster import RosterError, import_path
+from schoolwell.roster import RosterError, Scope, import_path
 from support_team.models import TimelineEntry
 from tests.factories import enrolled_student, member
 from tests.fuzz.engine import BOUNDED, GARBAGE, ODD_VALUES
@@ -91,7 +91,8 @@ class _Undo(Exception):
 def test_a_mutated_oneroster_bundle_imports_or_is_refused_with_lines_and_nothing_written(
     tmp_path,
 ):
-    import_path(FULL)  # the same bundle already in, so a mutation is a change, not a first load
+    # the same bundle already in, so a mutation is a change, not a first load
+    import_path(FULL, scope=Scope.command_line())
     tables = {name: read_csv(FULL / name) for name in ROSTER_FILES}
     seen = {"imported": 0, "refused": 0}
 
@@ -110,7 +111,7 @@ def test_a_mutated_oneroster_bundle_imports_or_is_refused_with_lines_and_nothing
             with transaction.atomic():
                 before = schoolwell_rows()
                 try:
-                    import_path(bundle)
+                    import_path(bundle, scope=Scope.command_line())
                 except RosterError as refused:
                     assert refused.problems
                     for problem in refused.problems:

@@ -29,7 +29,7 @@ from concerns import legacy_import
 from concerns.models import Concern, ConcernImport
 from schoolwell import roster_views
 from schoolwell.models import Role, RosterImport, Student
-from schoolwell.roster import import_path
+from schoolwell.roster import Scope, import_path
 from support_team.models import TimelineEntry
 from tests.factories import enrolled_student, member
 from tests.fuzz.engine import BOUNDED, GARBAGE, MISSING, Field, broken, exercise, pairs, values
@@ -153,7 +153,8 @@ def test_no_malformed_roster_upload_is_a_server_error_a_crash_or_a_partial_write
 ):
     uploads = tmp_path / "roster-uploads"
     monkeypatch.setattr(roster_views, "UPLOAD_DIR", uploads)
-    import_path(FULL)  # already in, so a mutated bundle is a change, not a first load
+    # already in, so a mutated bundle is a change, not a first load
+    import_path(FULL, scope=Scope.command_line())
     known = set(RosterImport.objects.values_list("pk", flat=True))
     client.force_login(member(Role.SCHOOL_ADMIN, school=school_a))
     fields = {"bundle": values(["roster.zip"]), "csrfmiddlewaretoken": values()}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from schoolwell import roster
 from schoolwell.management.commands.import_oneroster import ProgressDisplay
 from schoolwell.models import (
     District,
@@ -28,7 +29,7 @@ from schoolwell.models import (
     Student,
     User,
 )
-from schoolwell.roster import RosterError, import_path
+from schoolwell.roster import RosterError
 
 REPO = next(p for p in Path(__file__).resolve().parents if (p / "manage.py").exists())
 SHARED = REPO / ".." / "shared" / "data"
@@ -40,6 +41,12 @@ pytestmark = pytest.mark.django_db
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def import_path(path, **kwargs) -> RosterImport:
+    """The import as the command line runs it: the whole site is in scope (who may import
+    what is tests/schoolwell/test_roster_scope*.py)."""
+    return roster.import_path(path, scope=roster.Scope.command_line(), **kwargs)
 
 
 def table_counts() -> dict[str, int]:

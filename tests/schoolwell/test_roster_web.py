@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from schoolwell.models import Role, RosterImport, Student
+from schoolwell.models import Membership, Role, RosterImport, Student
 from schoolwell.roster_views import UPLOAD_DIR
-from tests.factories import member
+from tests.factories import DistrictFactory, SchoolFactory, member
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "oneroster-1.2"
 
@@ -25,8 +25,16 @@ def zipped(folder: Path, target: Path, replace: tuple[str, str, str] | None = No
 
 
 @pytest.fixture
-def admin_client(client, school_a):
-    admin = member(Role.SCHOOL_ADMIN, school=school_a)
+def admin_client(client):
+    """The administrator of the schools in the shared samples: a school administrator's
+    upload may change only their own schools (tests/schoolwell/test_roster_scope*.py)."""
+    district = DistrictFactory()
+    history = SchoolFactory(
+        district=district, sourced_id="org-sch-222-456", name="History", identifier="History"
+    )
+    gotham = SchoolFactory(district=district, sourced_id="ORG_1", name="Gotham High School")
+    admin = member(Role.SCHOOL_ADMIN, school=history)
+    Membership.objects.create(user=admin, role=Role.SCHOOL_ADMIN, school=gotham)
     client.force_login(admin)
     client.admin = admin
     return client

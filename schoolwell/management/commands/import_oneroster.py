@@ -74,7 +74,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, path: str, **options: Any) -> None:
         display = ProgressDisplay(self.stdout, tty=self.stdout.isatty())
         try:
-            record = roster.import_path(path, progress=display)
+            # Whoever runs manage.py holds the server: the whole site is theirs to import.
+            record = roster.import_path(path, scope=roster.Scope.command_line(), progress=display)
         except roster.RosterError as exc:
             display.close()
             for problem in exc.problems:
