@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community_links.models import Referral, Resource
-from community_links.models.directory import GRADE_CHOICES
+from community_links.models.directory import GRADE_CHOICES, WEB_URL
 from community_links.selectors.directory import language_choices
 from concerns.models import Category
 from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
@@ -81,13 +81,18 @@ class ReferralForm(forms.Form):
         required=False,
         label=_('I have checked the "don\'t contact home" flag and the contact route is safe'),
     )
-    share_note = forms.BooleanField(required=False, initial=True, label=_("The note below"))
+    share_note = forms.BooleanField(
+        required=False, label=_("The note below (the partner reads it only if ticked)")
+    )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        label=_("Note to the partner"),
-        help_text=_("Only what the partner needs to help. Case notes are never shared."),
+        label=_("Note"),
+        help_text=_(
+            "Read by the school's support team; the partner organisation reads it too only if "
+            "you share it above. Case notes are never shared."
+        ),
     )
 
     def __init__(self, *args, resources=None, **kwargs):
@@ -97,12 +102,22 @@ class ReferralForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """A status change with a note. The team's note stays with the team unless `share` is
+    ticked (off by default); a partner's note is always read by the school's team, so the
+    partner's form has no such box and says so."""
+
     status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label=_("Note"),
+        help_text=_("Read by the school's support team only, unless you share it below."),
+    )
+    share = forms.BooleanField(
+        required=False,
+        label=_("Share this note with the partner"),
+        help_text=_("The partner organisation, and anyone holding its e-mailed link, reads it."),
     )
 
     def __init__(self, *args, partner: bool = False, **kwargs):
@@ -110,11 +125,19 @@ class StatusForm(forms.Form):
         choices = Referral.Status.choices
         if partner:
             choices = [c for c in choices if c[0] not in ("withdrawn", "sent")]
+            del self.fields["share"]
+            self.fields["note"].help_text = _("The school's support team reads your note.")
         self.fields["status"].choices = choices
 
 
 class ResourceProposalForm(forms.ModelForm):
-    url = forms.URLField(required=False, max_length=500, assume_scheme="https", label=_("Website"))
+    url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[WEB_URL],
+        label=_("Website"),
+    )
 
     class Meta:
         model = Resource

@@ -1,12 +1,13 @@
 """The directory as HSDS 3.0: flat tables (for the CSV datapackage) and JSON (full service
 records with their organisation, locations, schedules, languages and phones, plus a list per
-table of the rows no service carries). Re-importing an export gives the same directory."""
+table of the rows no service carries). Re-importing an export gives the same directory. CSV
+cells go through SafeWriter (no cell runs as a spreadsheet formula; see hsds.cells)."""
 
-import csv
 import json
 import uuid
 from pathlib import Path
 
+from community_links.hsds.cells import to_cell
 from community_links.hsds.load import EDITABLE
 from community_links.hsds.spec import NESTING, SPEC_DIR, tables
 from community_links.models import (
@@ -20,6 +21,7 @@ from community_links.models import (
     Schedule,
     TaxonomyTerm,
 )
+from schoolwell.exports import SafeWriter
 
 LANGUAGE_NAMESPACE = uuid.UUID("6f1c2a52-5b7e-4c59-9b4e-3a4c1e0d7a11")
 
@@ -92,10 +94,15 @@ def _added_languages(resource: Resource) -> list[dict]:
     ]
 
 
-def _cell(value) -> str:
+def _cell(value):
+    """A number stays a number (csv writes it as str() would, and SafeWriter never quotes a
+    number: "-121.49" is a longitude, not a formula); text goes through the guard."""
     if value is None:
         return ""
-    return str(_number(value))
+    value = _number(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return to_cell(str(value))
 
 
 def export_csv(out: Path | str, data: dict[str, list[dict]] | None = None) -> Path:
@@ -105,7 +112,7 @@ def export_csv(out: Path | str, data: dict[str, list[dict]] | None = None) -> Pa
     (out / "datapackage.json").write_text((SPEC_DIR / "datapackage.json").read_text())
     for name, table in tables().items():
         with open(out / table.path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = SafeWriter(handle)
             writer.writerow(table.columns)
             for record in data[name]:
                 writer.writerow([_cell(record.get(c)) for c in table.columns])

@@ -1,15 +1,19 @@
 """Write a checked HSDS package into the directory: all or nothing, upserting by HSDS id
 (a re-import updates, never duplicates). Tables we model become directory rows with their
-unmodelled columns kept in `data`; the rest become HsdsRecord rows."""
+unmodelled columns kept in `data`; the rest become HsdsRecord rows. Every row passes the
+model's full_clean before it is saved, and whatever the database still refuses is caught at
+that row: each problem is a message with the file and line, never a traceback."""
 
 import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, models, transaction
 
 from community_links.hsds.checks import check
+from community_links.hsds.limits import Problems
 from community_links.hsds.reader import Package, Row, read_path
 from community_links.models import (
     HsdsRecord,
@@ -53,6 +57,21 @@ EDITABLE = {
 }
 
 
+# Model fields named as the HSDS column they hold, for messages.
+COLUMN = {
+    "hsds_id": "id",
+    "organization": "organization_id",
+    "resource": "service_id",
+    "location": "location_id",
+    "resource_location": "service_at_location_id",
+}
+LANGUAGE_CODES_MAX = Resource._meta.get_field("language_codes").max_length
+
+
+class _Refused(Exception):
+    """A row that cannot be written because a row it refers to was refused."""
+
+
 class HsdsImportError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__(f"{len(errors)} problem(s): " + "; ".join(errors[:5]))
@@ -76,7 +95,8 @@ def import_path(path: Path | str) -> ImportResult:
     """Import an HSDS package. Raises HsdsImportError with every line-numbered problem and
     changes nothing when any row is wrong."""
     package = read_path(Path(path))
-    errors = package.errors + check(package, existing_ids)
+    # A package read only in part (over a cap) is not checked further: its rest is unknown.
+    errors = package.errors if package.stop else package.errors + check(package, existing_ids)
     if errors:
         raise HsdsImportError(errors)
     return _write(package)
@@ -93,21 +113,25 @@ def _write(package: Package) -> ImportResult:
     for table, rows in package.rows.items():
         if table not in MODELS:
             writer.records(table, rows)
+    if not writer.errors:
+        writer.derive()
     if writer.errors:
         transaction.set_rollback(True)
         raise HsdsImportError(writer.errors)
-    writer.derive()
     return result
 
 
 class _Writer:
     def __init__(self, package: Package, result: ImportResult):
-        self.package, self.result, self.errors = package, result, []
+        self.package, self.result, self.errors = package, result, Problems()
         self.saved: dict[str, dict[str, models.Model]] = {}
+        self.refused: dict[str, set[str]] = {}
 
     def lookup(self, table: str, hsds_id: str | None):
         if hsds_id is None:
             return None
+        if hsds_id in self.refused.get(table, ()):
+            raise _Refused(f"it refers to {table} {hsds_id}, which is refused above")
         if hsds_id in self.saved.get(table, {}):
             return self.saved[table][hsds_id]
         return MODELS[table].objects.filter(hsds_id=hsds_id).first()
@@ -124,7 +148,12 @@ class _Writer:
             created = obj is None
             if created:
                 obj = model(hsds_id=hsds_id)
-            values = getattr(self, f"_{table}")(row)
+            try:
+                values = getattr(self, f"_{table}")(row)
+            except _Refused as exc:
+                self.errors.append(f"{row.where}: {table} {hsds_id} not imported: {exc}")
+                self.refused.setdefault(table, set()).add(hsds_id)
+                continue
             data = {k: v for k, v in row.data.items() if k != "id"}
             for key in EDITABLE.get(table, ()):
                 data.pop(key, None)
@@ -141,27 +170,38 @@ class _Writer:
                 if current != wanted:
                     setattr(obj, name, value)
                     changed = True
-            if not self._fits(obj, row):
+            if changed and not self._save(obj, row, table, publish=table == "service"):
+                self.refused.setdefault(table, set()).add(hsds_id)
                 continue
-            if changed:
-                obj.save()
-                if table == "service":
-                    obj.save_revision().publish()
             saved[hsds_id] = obj
             counter = self.result.created if created else self.result.updated
             if changed:
                 counter[table] = counter.get(table, 0) + 1
 
-    def _fits(self, obj, row: Row) -> bool:
-        ok = True
-        for f in obj._meta.concrete_fields:
-            value = getattr(obj, f.attname)
-            if f.max_length and isinstance(value, str) and len(value) > f.max_length:
-                self.errors.append(
-                    f"{row.where}: {f.name} is longer than {f.max_length} characters"
-                )
-                ok = False
-        return ok
+    def _save(self, obj: models.Model, row: Row, table: str, *, publish: bool = False) -> bool:
+        """full_clean, then save in a savepoint: a row the model or the database refuses
+        becomes a message with its line, and the import goes on to find the next one (the
+        whole import is rolled back when there is any)."""
+        try:
+            # Uniqueness is by HSDS id, which the upsert keeps; constraints (a service at a
+            # location once) are checked. `data` is built here, and an HsdsRecord may hold
+            # nothing but its id (an empty `data` is not "blank").
+            obj.full_clean(exclude=["data"], validate_unique=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                what = table if name == "__all__" else f"{table}.{COLUMN.get(name, name)}"
+                self.errors.extend(f"{row.where}: {what}: {m}" for m in messages)
+            return False
+        try:
+            with transaction.atomic():
+                obj.save()
+                if publish:
+                    obj.save_revision().publish()
+        except (ValidationError, IntegrityError, DataError, ValueError) as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+            self.errors.append(f"{row.where}: {table} could not be saved ({first})")
+            return False
+        return True
 
     def records(self, table: str, rows: dict[str, Row]) -> None:
         existing = {r.hsds_id: r for r in HsdsRecord.objects.filter(table=table, hsds_id__in=rows)}
@@ -169,12 +209,13 @@ class _Writer:
             data = {k: v for k, v in row.data.items() if k != "id"}
             record = existing.get(hsds_id)
             if record is None:
-                HsdsRecord.objects.create(table=table, hsds_id=hsds_id, data=data)
-                self.result.created[table] = self.result.created.get(table, 0) + 1
+                record = HsdsRecord(table=table, hsds_id=hsds_id, data=data)
+                if self._save(record, row, table):
+                    self.result.created[table] = self.result.created.get(table, 0) + 1
             elif record.data != data:
                 record.data = data
-                record.save()
-                self.result.updated[table] = self.result.updated.get(table, 0) + 1
+                if self._save(record, row, table):
+                    self.result.updated[table] = self.result.updated.get(table, 0) + 1
 
     # --- per table: HSDS row -> model fields ------------------------------------------------
 
@@ -273,6 +314,19 @@ class _Writer:
         for resource in Resource.objects.filter(pk__in=touched).prefetch_related("language_rows"):
             codes = sorted({lang.code for lang in resource.language_rows.all() if lang.code})
             value = f",{','.join(codes)}," if codes else resource.language_codes
+            if len(value) > LANGUAGE_CODES_MAX:
+                # The service's row, or else the language row that brought it here.
+                row = self.package.rows.get("service", {}).get(resource.hsds_id) or next(
+                    r
+                    for r in self.package.rows.get("language", {}).values()
+                    if r.data.get("service_id") == resource.hsds_id
+                )
+                self.errors.append(
+                    f"{row.where}: service {resource.hsds_id} has more languages "
+                    f"than the directory keeps ({len(codes)} codes, {len(value)} characters, "
+                    f"at most {LANGUAGE_CODES_MAX})"
+                )
+                continue
             if value != resource.language_codes:
                 resource.language_codes = value
                 resource.save(update_fields=["language_codes"])

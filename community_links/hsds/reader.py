@@ -1,36 +1,17 @@
 """Read an HSDS package into flat tables, remembering the file and line of every row, so every
 problem can be reported where it is. Nothing here touches the database."""
 
-import bisect
-import csv
 import json
-import json.decoder
-import json.scanner
-from dataclasses import dataclass, field
+import math
 from pathlib import Path
 
+from community_links.hsds import limits
+from community_links.hsds.csvread import read_csv_package
+from community_links.hsds.limits import cell_problem
+from community_links.hsds.package import Package, Row, add_row, apply, load_json_file, not_utf8
 from community_links.hsds.spec import NESTING, tables
 
-
-@dataclass
-class Row:
-    data: dict
-    source: str
-    line: int
-
-    @property
-    def where(self) -> str:
-        return f"{self.source} line {self.line}"
-
-
-@dataclass
-class Package:
-    rows: dict[str, dict[str, Row]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def table(self, name: str) -> dict[str, Row]:
-        return self.rows.setdefault(name, {})
+__all__ = ["Package", "Row", "read_path"]
 
 
 def read_path(path: Path) -> Package:
@@ -43,12 +24,28 @@ def read_path(path: Path) -> Package:
         files = sorted(path.glob("*.json"))
         if not files:
             package.errors.append(f"{path}: no datapackage.json and no JSON files")
+        if len(files) > limits.MAX_FILES:
+            package.errors.append(
+                f"{path}: {len(files)} JSON files; at most {limits.MAX_FILES} in one import"
+            )
+            return package
         # Files apply in name order, each an update of what came before (HSDS examples are
         # separate documents that may disagree); inside one file, copies must agree.
         for file in files:
-            part = Package()
+            part = Package(
+                count=package.count,
+                bytes_read=package.bytes_read,
+                json_values=package.json_values,
+            )
             read_json_file(file, part)
-            _apply(package, part)
+            apply(package, part)
+            if package.stop:
+                break
+    elif path.is_file() and path.suffix.lower() != ".json":
+        package.errors.append(
+            f"{path.name}: not a JSON file; import a .json file, a folder of them, or a CSV "
+            "folder with its datapackage.json (unpack a .zip first)"
+        )
     elif path.is_file():
         read_json_file(path, package)
     else:
@@ -56,121 +53,7 @@ def read_path(path: Path) -> Package:
     return package
 
 
-def _apply(package: Package, part: Package) -> None:
-    package.errors.extend(part.errors)
-    package.warnings.extend(part.warnings)
-    for table, rows in part.rows.items():
-        target = package.table(table)
-        for rid, row in rows.items():
-            if rid in target:
-                row.data = {**target[rid].data, **row.data}
-            target[rid] = row
-
-
-# --- CSV ------------------------------------------------------------------------------------
-
-
-def read_csv_package(folder: Path, package: Package) -> None:
-    try:
-        descriptor = _load_json(folder / "datapackage.json")
-    except ValueError as exc:
-        package.errors.append(f"datapackage.json {exc}")
-        return
-    known = tables()
-    for resource in descriptor.get("resources", []) if isinstance(descriptor, dict) else []:
-        name, rel = resource.get("name"), resource.get("path")
-        if name not in known or not isinstance(rel, str):
-            package.warnings.append(f"datapackage.json: skipped unknown resource {name!r}")
-            continue
-        file = folder / rel
-        if not file.is_file():
-            package.errors.append(f"{rel}: listed in datapackage.json but missing")
-            continue
-        try:
-            _read_csv(file, rel, known[name], package)
-        except UnicodeDecodeError:
-            package.errors.append(f"{rel}: not UTF-8 text")
-        except csv.Error as exc:
-            package.errors.append(f"{rel}: not readable as CSV ({exc})")
-
-
-def _read_csv(file: Path, rel: str, table, package: Package) -> None:
-    with open(file, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if not header:
-            return
-        unknown = [c for c in header if c not in table.types]
-        if unknown:
-            package.warnings.append(f"{rel} line 1: ignored unknown columns {', '.join(unknown)}")
-        start = reader.line_num + 1
-        for values in reader:
-            line, start = start, reader.line_num + 1
-            if not any(values):
-                continue
-            if len(values) != len(header):
-                package.errors.append(
-                    f"{rel} line {line}: expected {len(header)} values, found {len(values)}"
-                )
-                continue
-            record = {}
-            for column, value in zip(header, values, strict=True):
-                if column not in table.types or value == "":
-                    continue
-                if table.types[column] == "number":
-                    number = parse_number(value)
-                    if number is None:
-                        package.errors.append(
-                            f"{rel} line {line}: {column} must be a number, got {value!r}"
-                        )
-                        continue
-                    record[column] = number
-                else:
-                    record[column] = value
-            _add(package, table.name, Row(record, rel, line), merge=False)
-
-
-def parse_number(value: str) -> int | float | None:
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    if number != number or number in (float("inf"), float("-inf")):
-        return None
-    if number.is_integer() and "." not in value and "e" not in value.lower():
-        return int(number)
-    return number
-
-
 # --- JSON -----------------------------------------------------------------------------------
-
-
-class _Object(dict):
-    line = 0
-
-
-def _load_json(file: Path):
-    """Parse JSON keeping the line each object starts on (obj.line)."""
-    text = file.read_text(encoding="utf-8-sig")
-    starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
-
-    def parse_object(s_and_end, *args, **kwargs):
-        obj, end = json.decoder.JSONObject(s_and_end, *args, **kwargs)
-        result = _Object(obj)
-        result.line = bisect.bisect_right(starts, s_and_end[1] - 1)
-        return result, end
-
-    decoder = json.JSONDecoder()
-    decoder.parse_object = parse_object
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
-    try:
-        value, end = decoder.raw_decode(text, json.decoder.WHITESPACE.match(text, 0).end())
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    if text[end:].strip():
-        raise ValueError(f"line {bisect.bisect_right(starts, end)}: unexpected text after JSON")
-    return value
 
 
 def _table_for(stem: str, value) -> str | None:
@@ -202,12 +85,17 @@ def _table_for(stem: str, value) -> str | None:
 def read_json_file(file: Path, package: Package) -> None:
     name = file.name
     try:
-        value = _load_json(file)
-    except UnicodeDecodeError:
-        package.errors.append(f"{name}: not UTF-8 text")
+        value = load_json_file(file, package, name)
+    except UnicodeDecodeError as exc:
+        package.errors.append(f"{name} {not_utf8(file, exc)}")
         return
     except ValueError as exc:
         package.errors.append(f"{name} {exc}")
+        return
+    except OSError as exc:
+        package.errors.append(f"{name}: cannot be read ({exc.strerror or exc})")
+        return
+    if value is None:
         return
     table = _table_for(file.stem, value)
     if table is None:
@@ -223,6 +111,8 @@ def read_json_file(file: Path, package: Package) -> None:
     else:
         items = [value]
     for item in items:
+        if package.stop:
+            return
         _walk(package, item, table, name, implied={})
 
 
@@ -243,10 +133,15 @@ def _walk(package: Package, obj, table_name: str, source: str, implied: dict) ->
             if value is None or value == "":
                 continue
             if not _json_type_ok(value, table.types[key]):
+                shown = json.dumps(value[:60] if isinstance(value, str) else value)[:60]
                 package.errors.append(
                     f"{source} line {line}: {table_name}.{key} must be a "
-                    f"{table.types[key]}, got {json.dumps(value)[:60]}"
+                    f"{_TYPE_NAMES.get(table.types[key], table.types[key])}, got {shown}"
                 )
+                continue
+            problem = cell_problem(value) if isinstance(value, str) else None
+            if problem:
+                package.errors.append(f"{source} line {line}: {table_name}.{key} {problem}")
                 continue
             record[key] = value
     for key, value in implied.items():
@@ -274,39 +169,23 @@ def _walk(package: Package, obj, table_name: str, source: str, implied: dict) ->
         extra = {"resource_type": table_name} if child_table == "metadata" else {}
         for item in value:
             _walk(package, item, child_table, source, implied={fk: own_id, **extra})
-    _add(package, table_name, Row(record, source, line), merge=True)
+    add_row(package, table_name, Row(record, source, line), merge=True)
     return own_id
+
+
+_TYPE_NAMES = {"number": "finite number", "integer": "whole number"}
+
+
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(value)  # 1e999 parses as inf; 10**400 cannot become a float
+    except OverflowError:
+        return False
 
 
 def _json_type_ok(value, expected: str) -> bool:
     if expected == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
     if expected == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and _finite(value)
     return isinstance(value, str)
-
-
-def _add(package: Package, table_name: str, row: Row, *, merge: bool) -> None:
-    rid = row.data.get("id")
-    if rid is None:
-        package.errors.append(f"{row.where}: {table_name} has no id")
-        return
-    rows = package.table(table_name)
-    existing = rows.get(rid)
-    if existing is None:
-        rows[rid] = row
-        return
-    if not merge:
-        package.errors.append(
-            f"{row.where}: duplicate {table_name} id {rid} (first on line {existing.line})"
-        )
-        return
-    # The same record nested in several places: the copies must agree.
-    for key, value in row.data.items():
-        if key in existing.data and existing.data[key] != value:
-            package.errors.append(
-                f"{row.where}: {table_name} {rid} has {key}={value!r}, but {existing.where} "
-                f"says {existing.data[key]!r}"
-            )
-        else:
-            existing.data[key] = value

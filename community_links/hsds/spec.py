@@ -17,6 +17,11 @@ class Table:
     types: dict  # column -> "string" | "number"
     required: frozenset[str]
     enums: dict  # column -> allowed values
+    formats: dict  # column -> "uri" | "email"
+
+
+# Columns the schema describes as a URL without saying "format": "uri".
+URLS_WITHOUT_FORMAT = {("organization", "logo"): "uri", ("service_area", "uri"): "uri"}
 
 
 @functools.cache
@@ -49,6 +54,11 @@ def tables() -> dict[str, Table]:
             types={k: props[k]["type"] for k in flat},
             required=frozenset(required),
             enums={k: tuple(props[k]["enum"]) for k in flat if "enum" in props[k]},
+            formats={
+                k: props[k].get("format") or URLS_WITHOUT_FORMAT[(name, k)]
+                for k in flat
+                if props[k].get("format") in ("uri", "email") or (name, k) in URLS_WITHOUT_FORMAT
+            },
         )
     return result
 

@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,6 +17,10 @@ from wagtail.models import DraftStateMixin, RevisionMixin
 
 GRADES = ["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 GRADE_CHOICES = [(g, g) for g in GRADES]
+
+
+# A directory link is opened by people: a web page, never javascript:, data: or ftp:.
+WEB_URL = URLValidator(schemes=["http", "https"], message=_("Enter a web address (http or https)."))
 
 
 def new_hsds_id() -> str:
@@ -39,7 +43,7 @@ class Organization(HsdsFields):
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
-    website = models.URLField(max_length=500, blank=True)
+    website = models.URLField(max_length=500, blank=True, validators=[WEB_URL])
     history = HistoricalRecords()
 
     panels = [
@@ -111,7 +115,7 @@ class Resource(DraftStateMixin, RevisionMixin, HsdsFields):
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[WEB_URL])
     email = models.EmailField(blank=True)
     application_process = models.TextField(_("how to apply"), blank=True)
     fees_description = models.TextField(_("cost"), blank=True)

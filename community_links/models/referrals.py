@@ -55,7 +55,8 @@ class Referral(models.Model):
     share_name = models.BooleanField(_("the student's name"), default=True)
     share_contact = models.BooleanField(_("how to contact the family"), default=False)
     share_need = models.BooleanField(_("the need"), default=True)
-    share_note = models.BooleanField(_("the note to the partner"), default=True)
+    # Off unless ticked: a note is the team's until its author chooses to share it.
+    share_note = models.BooleanField(_("the note to the partner"), default=False)
     contact_route = models.CharField(
         _("contact route"),
         max_length=200,
@@ -104,8 +105,10 @@ class Referral(models.Model):
 
 
 class ReferralUpdate(models.Model):
-    """One step of a referral's loop: who moved it to which status, with their note. Shown in
-    the case panel and (to the partner) in the portal; the note is meant for both sides."""
+    """One step of a referral's loop: who moved it to which status, with their note. The
+    case panel shows every step; the partner (portal and signed link) sees every step but
+    reads a note only when `shared`: a team member's note is private to the team unless its
+    author ticked "share with the partner"; a partner's own notes are always shared."""
 
     class Via(models.TextChoices):
         TEAM = "team", _("School team")
@@ -124,6 +127,11 @@ class ReferralUpdate(models.Model):
         max_length=200, help_text=_("Who made it, as shown (kept if the account goes)")
     )
     via = models.CharField(max_length=10, choices=Via.choices)
+    shared = models.BooleanField(
+        _("shared with the partner"),
+        default=False,
+        help_text=_("Whether the partner organisation reads this note"),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -127,3 +127,19 @@ def partner_view(referral: Referral) -> dict:
         "note": referral.note if referral.share_note else None,
         "consent_by": referral.get_consent_by_display(),
     }
+
+
+def partner_steps(referral: Referral) -> list[dict]:
+    """The referral's steps as the partner (portal or signed link) may see them: every status
+    change, but a note only where it was shared with the partner. The note of a private step
+    never reaches the template, so no page can show it by mistake."""
+    return [
+        {
+            "status": update.status,
+            "get_status_display": update.get_status_display(),
+            "by_label": update.by_label,
+            "at": update.at,
+            "note": update.note if update.shared else "",
+        }
+        for update in referral.updates.all()
+    ]

@@ -73,7 +73,7 @@ def referral_send(
     share_name: bool = True,
     share_contact: bool = False,
     share_need: bool = True,
-    share_note: bool = True,
+    share_note: bool = False,
     contact_route: str = "",
     contacts_family: bool = False,
     note: str = "",
@@ -162,7 +162,9 @@ def _label(by: User | None, via: str, referral: Referral) -> str:
     return "SchoolWell"
 
 
-def _record(referral: Referral, status: str, *, note: str, by: User | None, via: str) -> None:
+def _record(
+    referral: Referral, status: str, *, note: str, by: User | None, via: str, shared: bool = False
+) -> None:
     label = _label(by, via, referral)
     ReferralUpdate.objects.create(
         referral=referral,
@@ -172,6 +174,7 @@ def _record(referral: Referral, status: str, *, note: str, by: User | None, via:
         by=by,
         by_label=label,
         via=via,
+        shared=shared,
     )
     timeline_add(
         student=referral.student,
@@ -191,11 +194,18 @@ def _record(referral: Referral, status: str, *, note: str, by: User | None, via:
 
 @transaction.atomic
 def referral_status_change(
-    *, referral: Referral, status: str, note: str = "", by: User | None, via: str
+    *,
+    referral: Referral,
+    status: str,
+    note: str = "",
+    by: User | None,
+    via: str,
+    share: bool = False,
 ) -> Referral:
-    """Move a referral to a status, with who did it and their note. Partners (portal or
-    link) may not withdraw it; their first answer stops the no-response clock. A closed
-    referral answers no more through an e-mailed link."""
+    """Move a referral to a status, with who did it and their note. A team member's note is
+    private to the team unless `share` (its author's choice); a partner's note is always read
+    by both sides. Partners (portal or link) may not withdraw it; their first answer stops the
+    no-response clock. A closed referral answers no more through an e-mailed link."""
     referral = (
         # Lock only the referral row: PostgreSQL refuses FOR UPDATE on the nullable need join.
         Referral.objects.select_for_update(of=("self",))
@@ -207,6 +217,9 @@ def referral_status_change(
     partner = via in (ReferralUpdate.Via.PORTAL, ReferralUpdate.Via.LINK)
     if partner and status in TEAM_ONLY_STATUSES:
         raise ValidationError({"status": _("Only the school withdraws a referral.")})
+    if partner and referral.status in TEAM_ONLY_STATUSES:
+        # The school's withdrawal (consent taken back, say) is not the partner's to undo.
+        raise ValidationError(_("The school has withdrawn this referral."))
     if via == ReferralUpdate.Via.LINK and not referral.is_open:
         raise ValidationError(_("This referral is closed; contact the school to reopen it."))
     if status == referral.status and not note.strip():
@@ -217,7 +230,7 @@ def referral_status_change(
     referral.version += 1
     referral.full_clean()
     referral.save()
-    _record(referral, status, note=note, by=by, via=via)
+    _record(referral, status, note=note, by=by, via=via, shared=partner or share)
     return referral
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from community_links.forms import ResourceProposalForm, StatusForm
 from community_links.models import ReferralUpdate
-from community_links.selectors.referrals import partner_referrals, partner_view
+from community_links.selectors.referrals import partner_referrals, partner_steps, partner_view
 from community_links.services import referrals as services
 from community_links.services.directory import PARTNER_FIELDS, resource_propose_change
 from schoolwell import audit, permissions
@@ -52,7 +52,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("partners:referral", pk=item.pk)
     else:
         audit.access_log(user=request.user, obj=item, student=item.student, reason="partner portal")
-    context = {"referral": partner_view(item), "form": form, "updates": item.updates.all()}
+    context = {"referral": partner_view(item), "form": form, "updates": partner_steps(item)}
     return render(
         request,
         "community_links/partners/referral.html",
@@ -76,7 +76,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "referral": partner_view(item),
         "form": form if item.is_open else None,
-        "updates": item.updates.all(),
+        "updates": partner_steps(item),
         "via_link": True,
     }
     return render(

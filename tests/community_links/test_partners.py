@@ -33,6 +33,7 @@ def loop(school_a, categories):
         share_contact=False,
         contact_route="",
         note="Weekend food",
+        share_note=True,
     )
     Note.objects.create(
         case=case, body="SECRET-CASE-NOTE", author=lead, written_at=referral.sent_at
