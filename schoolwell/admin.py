@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from schoolwell.admin_access import AccessLoggedAdmin
 from schoolwell.models import (
     AccessLog,
     Disclosure,
@@ -62,7 +63,7 @@ class EnrollmentInline(admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(SimpleHistoryAdmin):
+class StudentAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
     list_display = ["legal_last_name", "legal_first_name", "sis_id", "grade"]
     search_fields = ["legal_last_name", "legal_first_name", "sis_id"]
     list_filter = ["grade", "district"]
@@ -71,7 +72,7 @@ class StudentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(SimpleHistoryAdmin):
+class GuardianAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "do_not_contact"]
     search_fields = ["last_name", "first_name"]
     raw_id_fields = ["students"]
@@ -97,12 +98,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "action", "object_type", "object_id"]
+    """Not itself access-logged: it is the record of reads (reading it would add a row per
+    row read), and its rows name a record, never its content."""
+
+    list_display = ["at", "user", "actor", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(ReadOnlyAdmin):
+class DisclosureAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     list_display = ["at", "recipient", "basis", "made_by"]
 
 
@@ -112,7 +116,7 @@ class RosterImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(SimpleHistoryAdmin):
+class LegalHoldAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
     list_display = ["student", "reason", "placed_by", "placed_at", "lifted_at"]
     list_filter = ["lifted_at"]
     raw_id_fields = ["student"]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -47,17 +48,25 @@ CHART_PREFIXES = ("/trends/",)
 LOGOUT_PATH = "/accounts/logout/"
 
 
+def past_absolute_limit(session: SessionBase) -> bool:
+    """Whether a session is older than SESSION_ABSOLUTE_LIMIT. One that has not recorded its
+    sign-in time yet (no request since sign-in) counts from its first request, so: no.
+    Shared with the sockets (schoolwell.live_sessions), which must end at the same moment."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if signed_in_at is None:
+        return False
+    return time.time() - signed_in_at > settings.SESSION_ABSOLUTE_LIMIT.total_seconds()
+
+
 def session_limits(get_response: Middleware) -> Middleware:
     """Idle expiry is SESSION_COOKIE_AGE renewed on every request; this adds the absolute
     limit: a session ends SESSION_ABSOLUTE_LIMIT after sign-in, however active."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            signed_in_at = request.session.get(SIGNED_IN_AT)
-            now = time.time()
-            if signed_in_at is None:
-                request.session[SIGNED_IN_AT] = now
-            elif now - signed_in_at > settings.SESSION_ABSOLUTE_LIMIT.total_seconds():
+            if request.session.get(SIGNED_IN_AT) is None:
+                request.session[SIGNED_IN_AT] = time.time()
+            elif past_absolute_limit(request.session):
                 logout(request)
                 return redirect_to_login(request.get_full_path())
         return get_response(request)

@@ -5,6 +5,7 @@ queue screen re-fetches over HTTP when it sees a gap."""
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 
 from asgiref.sync import async_to_sync
@@ -21,6 +22,22 @@ SEND_TIMEOUT = 2.0
 
 def queue_group(school_id: int) -> str:
     return f"school.{school_id}.queue"
+
+
+# Every socket also listens for its person and its session, so that signing out, being
+# deactivated or losing a membership reaches it (schoolwell/live_sessions.py).
+SOCKETS_CLOSE = {"type": "sockets.close"}
+SOCKETS_RECHECK = {"type": "sockets.recheck"}
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}.sockets"
+
+
+def session_group(session_key: str) -> str:
+    """Hashed: a session key is a bearer credential, and group names are visible to anyone
+    who can list Redis's pub/sub channels."""
+    return f"session.{hashlib.sha256(session_key.encode()).hexdigest()[:40]}.sockets"
 
 
 def send_now(group: str, event: dict) -> bool:

@@ -14,6 +14,10 @@ whole queue once the layer answers again. Every screen hears the heartbeats of e
 of its school, so a page that hears nothing for three intervals (a dead proxy connection)
 reconnects by itself (static/schoolwell/queue.js).
 
+Each beat that finds the layer healthy also re-checks every open screen of the loop against
+its session and the person's schools, and closes those no longer allowed with 4401
+(schoolwell/live_sessions.py): the backstop for whatever ended without a signal.
+
 One beat loop per event loop, never one per group: the pub/sub layer serialises a process's
 publishes behind one lock, and during an outage each failing publish holds it for a timeout.
 
@@ -28,10 +32,11 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from schoolwell import realtime
+from schoolwell import live_sessions, realtime
 
 if TYPE_CHECKING:
     from channels.consumer import AsyncConsumer
@@ -94,14 +99,44 @@ async def _beat(loop: asyncio.AbstractEventLoop) -> None:
                     await realtime.release(layer, probe)
                     probe = None
                 await _close_all(loop)
+            else:
+                await _recheck(loop)
     finally:
         if probe is not None:
             await realtime.release(layer, probe)
 
 
+def _open_screens(loop: asyncio.AbstractEventLoop) -> list[AsyncConsumer]:
+    screens = {s for group in _screens.get(loop, {}).values() for s in group}
+    return [s for s in screens if not getattr(s, "ended", False)]
+
+
+async def _recheck(loop: asyncio.AbstractEventLoop) -> None:
+    """Each beat, every open screen of this loop is checked against its session and the
+    person's schools (schoolwell/live_sessions.py): what ended without a signal (a session
+    expired, deleted in the store or on another node, a queryset update) closes within a
+    beat. One hop for all of them, in a worker thread of its own rather than the one thread
+    that runs every sync view (see QueueConsumer.dispatch). If the check itself fails, the
+    screens are closed to reconnect: connect() checks again, and refuses if it must."""
+    screens = _open_screens(loop)
+    if not screens:
+        return
+    check = database_sync_to_async(live_sessions.refused, thread_sensitive=False)
+    try:
+        refused = await check([s.listener for s in screens])
+    except Exception:
+        logger.exception("socket re-check failed; closing this process's queue screens")
+        await _close(screens, RECONNECT)
+        return
+    await _close([s for s in screens if s.listener in refused], live_sessions.SIGNED_OUT)
+
+
 async def _close_all(loop: asyncio.AbstractEventLoop) -> None:
-    screens = [s for group in _screens.get(loop, {}).values() for s in group]
-    closing = (screen.close(code=RECONNECT) for screen in screens)
+    await _close(_open_screens(loop), RECONNECT)
+
+
+async def _close(screens: list[AsyncConsumer], code: int) -> None:
+    closing = (screen.end(code) for screen in screens)
     # Shielded: the last screen to leave cancels the beat task, and every screen must hear.
     with contextlib.suppress(asyncio.CancelledError):
         await asyncio.shield(asyncio.gather(*closing, return_exceptions=True))

@@ -50,8 +50,8 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
         form = _status_post(request, item, ReferralUpdate.Via.PORTAL, request.user)
         if form is None:
             return redirect("partners:referral", pk=item.pk)
-    else:
-        audit.access_log(user=request.user, obj=item, student=item.student, reason="partner portal")
+    # Logged whenever the page is shown: a refused update shows the referral again.
+    audit.access_log(user=request.user, obj=item, student=item.student, reason="partner portal")
     context = {"referral": partner_view(item), "form": form, "updates": partner_steps(item)}
     return render(
         request,
@@ -73,6 +73,11 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         form = _status_post(request, item, ReferralUpdate.Via.LINK, None)
         if form is None:
             return redirect("partners:link", token=token)
+    # Logged whenever the page is shown (a refused update shows it again). No account: the
+    # row names the organisation and the address the link went to.
+    org, address = item.resource.organization.name, item.resource.referral_address
+    actor = f"partner link: {org} <{address}>"
+    audit.access_log(user=None, actor=actor, obj=item, student=item.student, reason="link")
     context = {
         "referral": partner_view(item),
         "form": form if item.is_open else None,

@@ -149,3 +149,32 @@ def test_a_silent_socket_is_replaced_and_the_queue_re_read(
         expect(page.locator("#live-status")).to_have_text(LIVE)
     finally:
         page.context.close()
+
+
+def test_signing_out_in_another_tab_empties_the_open_queue_and_it_stays_empty(
+    browser, asgi_live_server, school_a
+):
+    """The socket closes with 4401 when its session ends; the page takes the rows off the
+    screen, says why, and does not reconnect (a reconnect would be refused anyway)."""
+    team = member(Role.SUPPORT, school=school_a, discipline=Discipline.COUNSELOR)
+    student = enrolled_student(school_a, legal_first_name="Ines", legal_last_name="Varga")
+    intake = intake_open(school=school_a, student=student, source="staff_note", summary="x")
+    page = new_page(browser, asgi_live_server)
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    try:
+        open_queue(page, team)
+        expect(page.locator(f"#intake-{intake.pk}")).to_contain_text("Ines")
+        opened = len(sockets)
+        other_tab = page.context.new_page()
+        other_tab.goto(f"{asgi_live_server.url}/team/queue/")
+        other_tab.get_by_role("button", name="Sign out").click()
+        other_tab.wait_for_url("**/accounts/login/**")
+        expect(page.locator("#live-status")).to_contain_text("Signed out")
+        expect(page.locator("#queue-rows tr")).to_have_count(0)
+        assert "Ines" not in page.locator("#queue").inner_text()
+        assert still_the_same_document(page), "the page reloaded instead"
+        page.wait_for_timeout(3000)  # past the first reconnect delay (1 s, jittered)
+        assert len(sockets) == opened, "the page reconnected after being signed out"
+    finally:
+        page.context.close()

@@ -11,17 +11,16 @@ from django.contrib.auth.models import AnonymousUser
 
 from schoolwell.asgi import application
 from schoolwell.models import Role
-from support_team.consumers import QueueConsumer
 from support_team.services import intake_open
 from tests.factories import member
+from tests.support_team.sockets import queue_socket
 
 SENTINEL = "Mnbvc-sentinel"
 
 
 def communicator_for(user) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(QueueConsumer.as_asgi(), "/ws/team/queue/")
-    communicator.scope["user"] = user
-    return communicator
+    """With a real session when the user can have one (see tests/support_team/sockets.py)."""
+    return queue_socket(user)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,8 +33,9 @@ def test_a_team_member_hears_of_their_school_and_nothing_of_another(
                 school=school, student=student, source="staff_note", summary=SENTINEL
             )
 
+    communicator = communicator_for(team_a)
+
     async def scenario():
-        communicator = communicator_for(team_a)
         connected, _ = await communicator.connect()
         assert connected
         intake = await database_sync_to_async(open_intake)(school_a, student_a)
@@ -59,9 +59,9 @@ def test_people_outside_the_team_cannot_connect(role, school_a):
         "school_admin": lambda: member(Role.SCHOOL_ADMIN, school=school_a),
         "analyst": lambda: member(Role.DISTRICT_ANALYST, district=school_a.district),
     }[role]()
+    communicator = communicator_for(user)
 
     async def scenario():
-        communicator = communicator_for(user)
         connected, code = await communicator.connect()
         await communicator.disconnect()
         return connected, code
@@ -72,9 +72,9 @@ def test_people_outside_the_team_cannot_connect(role, school_a):
 @pytest.mark.django_db(transaction=True)
 def test_a_team_member_without_mfa_cannot_connect(school_a):
     user = member(Role.SUPPORT, school=school_a, discipline="nurse", mfa=False)
+    communicator = communicator_for(user)
 
     async def scenario():
-        communicator = communicator_for(user)
         connected, _ = await communicator.connect()
         await communicator.disconnect()
         return connected
@@ -97,8 +97,9 @@ def test_a_foreign_origin_is_refused(team_a):
 
 @pytest.mark.django_db(transaction=True)
 def test_what_clients_send_is_ignored(team_a):
+    communicator = communicator_for(team_a)
+
     async def scenario():
-        communicator = communicator_for(team_a)
         connected, _ = await communicator.connect()
         assert connected
         await communicator.send_json_to({"type": "queue.changed", "group": "school.999.queue"})

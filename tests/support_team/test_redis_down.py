@@ -26,10 +26,10 @@ from django.test import Client
 from django.urls import reverse
 
 from concerns.models import Category, Concern
-from schoolwell.asgi import application
 from support_team import heartbeat
 from support_team.models import Intake
 from tests.conftest import REQUIRED
+from tests.support_team.sockets import browser_socket, session_key_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -118,16 +118,13 @@ def submit_concern(client: Client, student):
     )
 
 
-def queue_socket(user) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(
-        application, "/ws/team/queue/", headers=[(b"origin", b"http://127.0.0.1")]
-    )
-    communicator.scope["user"] = user
-    return communicator
+def queue_socket(session_key: str) -> WebsocketCommunicator:
+    """As a browser opens it: the session cookie, through the whole application."""
+    return browser_socket(session_key)
 
 
-async def open_queue_socket(user) -> WebsocketCommunicator:
-    communicator = queue_socket(user)
+async def open_queue_socket(session_key: str) -> WebsocketCommunicator:
+    communicator = queue_socket(session_key)
     connected, _ = await communicator.connect()
     assert connected
     return communicator
@@ -136,9 +133,10 @@ async def open_queue_socket(user) -> WebsocketCommunicator:
 def event_for_a_new_concern(team_member, teacher_client: Client, student) -> tuple[dict, int]:
     """Open the team member's queue socket, submit a concern, return the event the socket
     got and the new intake's id."""
+    session_key = session_key_for(team_member)
 
     async def run():
-        communicator = await open_queue_socket(team_member)
+        communicator = await open_queue_socket(session_key)
         try:
             response = await sync_to_async(submit_concern)(teacher_client, student)
             assert response.status_code == 200
@@ -235,8 +233,10 @@ def test_an_idle_queue_socket_hears_heartbeats_and_then_events(private_redis, te
     idle consumer) hears only heartbeats, no ids in them, and then the next event."""
     from schoolwell import realtime
 
+    session_key = session_key_for(team_a)
+
     async def run():
-        communicator = await open_queue_socket(team_a)
+        communicator = await open_queue_socket(session_key)
         try:
             heard = []
             deadline = time.monotonic() + 7
@@ -266,22 +266,23 @@ def test_when_redis_dies_open_screens_are_closed_so_they_reconnect_and_re_read(
     next concern."""
     settings.QUEUE_HEARTBEAT_SECONDS = 1.5  # longer than channels_redis takes to reconnect (1 s)
     teacher = signed_in(teacher_a)
+    session_key = session_key_for(team_a)
 
     async def run():
-        communicator = await open_queue_socket(team_a)
+        communicator = await open_queue_socket(session_key)
         await sync_to_async(private_redis.kill)()
         closed = await communicator.receive_output(timeout=5)
         while closed["type"] != "websocket.close":  # heartbeats sent before the kill
             closed = await communicator.receive_output(timeout=5)
         await communicator.disconnect()
-        refused = queue_socket(team_a)
+        refused = queue_socket(session_key)
         try:  # down: the socket is refused (the layer cannot give it a channel), not accepted
             connected, _ = await refused.connect(timeout=5)
         except Exception:  # noqa: BLE001 - the application failing is a refusal too
             connected = False
         assert not connected
         await sync_to_async(private_redis.start)()
-        again = await open_queue_socket(team_a)
+        again = await open_queue_socket(session_key)
         try:
             response = await sync_to_async(submit_concern)(teacher, student_a)
             assert response.status_code == 200
@@ -306,9 +307,10 @@ def test_with_redis_silent_a_concern_is_saved_and_open_screens_are_told(
     settings.QUEUE_HEARTBEAT_SECONDS = 1
     teacher = signed_in(teacher_a)
     pid = private_redis.process.pid
+    session_key = session_key_for(team_a)
 
     async def run():
-        communicator = await open_queue_socket(team_a)
+        communicator = await open_queue_socket(session_key)
         os.kill(pid, signal.SIGSTOP)
         try:
             response = await sync_to_async(submit_concern)(teacher, student_a)
