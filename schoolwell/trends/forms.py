@@ -10,6 +10,10 @@ from schoolwell.forms import SafeModelMultipleChoiceField
 
 GRADES = ["PK", "KG", *[f"{n:02d}" for n in range(1, 13)]]
 MAX_DAYS = 5 * 366
+# Far from any school's records, and far enough from the ends of the calendar that the
+# figures' date arithmetic (the day after the end, the next month) stays inside it.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
 
 
 def default_range(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -52,6 +56,8 @@ class TrendsFilterForm(forms.Form):
         default_start, default_end = default_range()
         start = data.get("start") or default_start
         end = data.get("end") or default_end
+        if start < EARLIEST or end > LATEST:
+            raise forms.ValidationError(_("Choose dates between the years 1900 and 2999."))
         if start > end:
             raise forms.ValidationError(_("The start date must be on or before the end date."))
         if (end - start).days > MAX_DAYS:

@@ -1,16 +1,16 @@
-"""Shape the small aggregates into published tables. pandas lays the counts out on a full
-grid (every month, school, grade or category in scope, zeros included), the suppression rule
-runs on that grid, and only then are rates and other derived figures computed, from the
-published counts alone. A PublishedTable is the only thing views, CSV, JSON and charts see."""
+"""Shape the counts into published tables. tally.py gives every cell and every total its
+records, fingerprint and students; suppression.shown() turns each into what is published; only
+then are rates and other derived figures computed, from the published counts alone. A
+PublishedTable is the only thing views, CSV, JSON and charts see."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import pandas as pd
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
 
-from schoolwell.trends.suppression import HIDDEN, suppress
+from schoolwell.trends.suppression import HIDDEN, shown
+from schoolwell.trends.tally import TOTAL, Grid
 
 # A derived figure with nothing to divide by (no students, no cases): shown empty.
 NOT_APPLICABLE = float("nan")
@@ -77,62 +77,44 @@ class PublishedTable:
         ]
 
 
-def grid(records: Sequence[dict], rows: Sequence, columns: Sequence, value: str = "n"):
-    """records ({"key": row, "column": col, value: n}) -> a rows x columns frame of ints."""
-    frame = pd.DataFrame.from_records(list(records), columns=["key", "column", value])
-    table = frame.pivot_table(index="key", columns="column", values=value, aggfunc="sum")
-    return table.reindex(index=list(rows), columns=list(columns)).fillna(0).astype("int64")
-
-
-def wide(records: Sequence[dict], rows: Sequence, columns: Sequence) -> pd.DataFrame:
-    """records with one field per column ({"key": row, "within": 3, "late": 1}) -> frame."""
-    frame = pd.DataFrame.from_records(list(records), columns=["key", *columns])
-    frame = frame.groupby("key").sum() if len(frame) else frame.set_index("key")
-    return frame.reindex(index=list(rows), columns=list(columns)).fillna(0).astype("int64")
-
-
 def publish(
     *,
     key: str,
     title: str,
     description: str,
     row_header: str,
-    counts: pd.DataFrame,
+    grid: Grid,
     row_labels: dict,
     column_labels: dict,
     threshold: int,
     chart: str,
     total_label: str,
     row_totals: bool = False,
-    column_totals: bool = True,
     row_total_label: str = "",
     derived: Sequence[Derived] = (),
     notes: Sequence[str] = (),
 ) -> PublishedTable:
-    row_keys, col_keys = list(counts.index), list(counts.columns)
-    result = suppress(
-        counts.to_numpy(), threshold, row_totals=row_totals, column_totals=column_totals
-    )
-    shown_cols = len(col_keys) + (1 if row_totals else 0)
-    columns = [str(column_labels[c]) for c in col_keys]
+    """Every row of the grid and its totals row; a row total column when the grid has them."""
+    col_keys = [*grid.columns, TOTAL] if row_totals else list(grid.columns)
+    columns = [str(column_labels[c]) for c in grid.columns]
     columns += [str(row_total_label)] if row_totals else []
     columns += [str(d.label) for d in derived]
     rows = []
-    line_keys = [*row_keys, None] if column_totals else row_keys
-    for i, row_key in enumerate(line_keys):
-        cells = [Cell(result.text(i, j), result.value(i, j)) for j in range(shown_cols)]
-        values = dict(zip(col_keys, (c.value for c in cells), strict=False))
+    for row_key in [*grid.rows, TOTAL]:
+        cells = [Cell(*shown(grid.at(row_key, c), threshold)) for c in col_keys]
+        values = dict(zip(grid.columns, (c.value for c in cells), strict=False))
         if row_totals:
             values["total"] = cells[-1].value
+        line = None if row_key is TOTAL else row_key
         for d in derived:
-            number = d.compute(values, row_key)
+            number = d.compute(values, line)
             if number is NOT_APPLICABLE:
                 cells.append(Cell("", None))
                 continue
             text = HIDDEN if number is None else f"{number:.{d.decimals}f}{d.suffix}"
             cells.append(Cell(text, None if number is None else round(number, d.decimals)))
-        label = str(total_label if row_key is None else row_labels.get(row_key, row_key))
-        rows.append(Row(label=label, cells=tuple(cells), is_total=row_key is None))
+        label = str(total_label if line is None else row_labels.get(row_key, row_key))
+        rows.append(Row(label=label, cells=tuple(cells), is_total=line is None))
     return PublishedTable(
         key=key,
         title=title,
@@ -141,8 +123,8 @@ def publish(
         columns=columns,
         rows=rows,
         chart=chart,
-        count_columns=shown_cols,
-        interior_columns=len(col_keys),
+        count_columns=len(col_keys),
+        interior_columns=len(grid.columns),
         notes=list(notes),
     )
 

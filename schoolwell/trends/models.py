@@ -52,7 +52,10 @@ class TrendsToken(models.Model):
 # Each table holds counts for the days before `TrendsRollup.covers_until` (the day it was built),
 # by school, month (local time) and the student's grade when it was built: the same grouping
 # the live queries use, so a month read from here equals the month counted live on the night
-# it was built. The current month's cells hold only its days before covers_until.
+# it was built. The current month's cells hold only its days before covers_until. Every cell
+# keeps its records (n), the sum of their ids (the fingerprint the published figure's
+# adjustment comes from, cellkey.py) and its distinct students (tally.py bounds the students
+# of several cells together from these).
 
 
 class TrendsRollup(models.Model):
@@ -76,10 +79,16 @@ class RollupCell(models.Model):
     )
     month = models.DateField()
     grade = models.CharField(max_length=4, blank=True)
+    n = models.PositiveIntegerField()
+    students = models.PositiveIntegerField()
+    ids = models.BigIntegerField()
 
     class Meta:
         abstract = True
         app_label = "schoolwell"
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} school {self.school_id} grade {self.grade}: {self.n}"
 
 
 class ConcernMonth(RollupCell):
@@ -89,47 +98,33 @@ class ConcernMonth(RollupCell):
     category = models.ForeignKey(
         "concerns.Category", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    n = models.PositiveIntegerField()
 
     class Meta(RollupCell.Meta):
         # category first: the concern counts (category NULL) are a tenth of the rows.
         indexes = [models.Index(fields=["category", "month"], name="trends_concern_month")]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} school {self.school_id} grade {self.grade}: {self.n}"
 
 
 class RequestMonth(RollupCell):
     """Students' requests; service_key is the service's translation key (kind "service")."""
 
     service_key = models.UUIDField(null=True)
-    n = models.PositiveIntegerField()
 
     class Meta(RollupCell.Meta):
         indexes = [models.Index(fields=["month", "school"], name="trends_request_month")]
 
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} school {self.school_id} grade {self.grade}: {self.n}"
-
 
 class IntakeMonth(RollupCell):
-    """Intakes by source and the service the team routed them to, with the triage and
-    outcome counts the dashboard shows."""
+    """Intakes by source, the service the team routed them to, how triage went (within
+    target, late, waiting) and what became of them (delivered, closed, waiting): the columns
+    of the time-to-triage and unmet-needs tables (selectors.TRIAGE and OUTCOME)."""
 
     source = models.CharField(max_length=20)
     routed_key = models.UUIDField(null=True)
-    within = models.PositiveIntegerField()
-    late = models.PositiveIntegerField()
-    untriaged = models.PositiveIntegerField()
-    delivered = models.PositiveIntegerField()
-    closed = models.PositiveIntegerField()
-    waiting = models.PositiveIntegerField()
+    triage = models.CharField(max_length=10)
+    outcome = models.CharField(max_length=10)
 
     class Meta(RollupCell.Meta):
         indexes = [models.Index(fields=["month", "school"], name="trends_intake_month")]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} school {self.school_id} grade {self.grade} ({self.source})"
 
 
 class DistrictMonth(models.Model):

@@ -5,10 +5,11 @@ does not cover (today, a part month at the start of the range, the rest of a mon
 ends in) are counted live, and the two are added up: selectors.py does both through the
 functions here.
 
-The summary is rebuilt from scratch each night (`trends_rollup_task`, scheduled in
-schoolwell/tasks.py), so late changes to old records (a category corrected, an intake closed,
-a student's grade after the roster import) reach it the next night; the dashboard says when
-it was built."""
+Each summary cell keeps its records, the sum of their ids and its distinct students
+(tally.py reads them). The summary is rebuilt from scratch each night (`trends_rollup_task`,
+scheduled in schoolwell/tasks.py), so late changes to old records (a category corrected, an
+intake closed, a student's grade after the roster import) reach it the next night; the
+dashboard says when it was built."""
 
 import dataclasses
 import datetime
@@ -79,6 +80,17 @@ LATE = Q(triaged_at__isnull=False, triaged_at__gt=F("target_at"))
 DELIVERED = Q(routed_service__isnull=False) | Q(case__isnull=False)
 DELIVERED |= Q(closed_reason__in=["routed", "case", "referred_out"])
 NEED_SOURCES = ["concern", "self_report"]
+# Each intake's column in the time-to-triage table, and in the unmet-needs table: one of three.
+TRIAGE = Case(
+    When(ON_TIME, then=Value("within")),
+    When(LATE, then=Value("late")),
+    default=Value("waiting"),
+)
+OUTCOME = Case(
+    When(DELIVERED, then=Value("delivered")),
+    When(status="closed", then=Value("closed")),
+    default=Value("waiting"),
+)
 
 
 # --- which months a view reads from the summary -----------------------------------------------
@@ -120,28 +132,6 @@ def cells(summary, scope: Scope) -> QuerySet:
     return qs
 
 
-FIELDS = {"month": "month", "school": "school_id", "grade": "grade"}
-
-
-def counts(summary, scope: Scope, by: str, **filters) -> list[dict]:
-    """{key, n} per month, school or grade from the summary; [] (no query) if none applies."""
-    if scope.rolled is None:
-        return []
-    qs = cells(summary, scope).filter(**filters)
-    return list(qs.values(key=F(FIELDS.get(by, by))).annotate(n=Sum("n")))
-
-
-def sums(summary, scope: Scope, by: str, columns: dict, **filters) -> list[dict]:
-    if scope.rolled is None:
-        return []
-    qs = cells(summary, scope).filter(**filters)
-    return list(
-        qs.values(key=F(FIELDS.get(by, by))).annotate(
-            **{name: Sum(column) for name, column in columns.items()}
-        )
-    )
-
-
 def district_wide(scope: Scope) -> QuerySet | None:
     """The districts whose every school the scope covers, with no grade filter: then the
     summary's district wait counts apply. None otherwise."""
@@ -177,6 +167,15 @@ def _cell(school: str, moment: str, grade: str) -> dict:
 
 
 CELL = {"r_school": "school_id", "r_month": "month", "r_grade": "grade"}
+TALLY = {"r_n": "n", "r_students": "students", "r_ids": "ids"}
+
+
+def _tally(student: str) -> dict:
+    return {
+        "r_n": Count("pk"),
+        "r_students": Count(student, distinct=True),
+        "r_ids": Coalesce(Sum("pk"), 0),
+    }
 
 
 @transaction.atomic
@@ -195,13 +194,17 @@ def rebuild(*, now: datetime.datetime | None = None) -> TrendsRollup:
     Concern = model("concerns.Concern")
     concerns = Concern.objects.filter(created_at__lt=until).order_by()
     cell = _cell("school_id", "created_at", "student__grade")
-    _insert(ConcernMonth, concerns.values(**cell).annotate(r_n=Count("pk")), {**CELL, "r_n": "n"})
+    _insert(
+        ConcernMonth, concerns.values(**cell).annotate(**_tally("student_id")), {**CELL, **TALLY}
+    )
     through = Concern.categories.through.objects.filter(concern__created_at__lt=until).order_by()
     cell = _cell("concern__school_id", "concern__created_at", "concern__student__grade")
     _insert(
         ConcernMonth,
-        through.values(**cell, r_category=F("category_id")).annotate(r_n=Count("pk")),
-        {**CELL, "r_category": "category_id", "r_n": "n"},
+        through.values(**cell, r_category=F("category_id")).annotate(
+            **_tally("concern__student_id")
+        ),
+        {**CELL, "r_category": "category_id", **TALLY},
     )
 
     Request = model("self_report.SelfReportRequest")
@@ -210,26 +213,22 @@ def rebuild(*, now: datetime.datetime | None = None) -> TrendsRollup:
     service = Case(When(kind="service", then=F("service__translation_key")), default=None)
     _insert(
         RequestMonth,
-        requests.values(**cell, r_service=service).annotate(r_n=Count("pk")),
-        {**CELL, "r_service": "service_key", "r_n": "n"},
+        requests.values(**cell, r_service=service).annotate(**_tally("report__student_id")),
+        {**CELL, "r_service": "service_key", **TALLY},
     )
 
     Intake = model("support_team.Intake")
     intakes = Intake.objects.filter(opened_at__lt=until).order_by()
     cell = _cell("school_id", "opened_at", "student__grade")
-    outcomes = {
-        "r_within": Count("pk", filter=ON_TIME),
-        "r_late": Count("pk", filter=LATE),
-        "r_untriaged": Count("pk", filter=Q(triaged_at__isnull=True)),
-        "r_delivered": Count("pk", filter=DELIVERED),
-        "r_closed": Count("pk", filter=Q(status="closed") & ~DELIVERED),
-        "r_waiting": Count("pk", filter=~Q(status="closed") & ~DELIVERED),
-    }
     grouped = intakes.values(
-        **cell, r_source=F("source"), r_routed=F("routed_service__translation_key")
-    ).annotate(**outcomes)
-    columns = {**CELL, "r_source": "source", "r_routed": "routed_key"}
-    _insert(IntakeMonth, grouped, {**columns, **{k: k[2:] for k in outcomes}})
+        **cell,
+        r_source=F("source"),
+        r_routed=F("routed_service__translation_key"),
+        r_triage=TRIAGE,
+        r_outcome=OUTCOME,
+    ).annotate(**_tally("student_id"))
+    columns = {"r_source": "source", "r_routed": "routed_key", "r_triage": "triage"}
+    _insert(IntakeMonth, grouped, {**CELL, **columns, "r_outcome": "outcome", **TALLY})
     waits = intakes.filter(triaged_at__isnull=False).values(
         r_district=F("school__district_id"), r_month=month_of("opened_at"), r_wait=WaitMinutes()
     )

@@ -1,6 +1,6 @@
-"""Read-only aggregates for the trends dashboard. Every function groups in SQL and returns a
-few small dicts (one per group): no student row ever reaches Python. Each reads only the
-schools of its Scope; which schools those are was decided in schoolwell.permissions.
+"""Read-only querysets for the trends dashboard: the records each table counts, within the
+schools of a Scope (which schools those are was decided in schoolwell.permissions). They are
+grouped in SQL (tally.py, sources.py): no student row ever reaches Python.
 
 Date range: concerns by created_at, student requests by the report's submitted_at, intakes
 by opened_at, referrals by sent_at, interventions by start_date. Grade is the student's
@@ -20,11 +20,8 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import TruncMonth
 from wagtail.models import Locale
 
-from schoolwell.trends import rollup
-from schoolwell.trends.models import ConcernMonth, IntakeMonth, RequestMonth
 from schoolwell.trends.scope import Scope
 
 
@@ -66,6 +63,19 @@ def concerns(scope: Scope) -> QuerySet:
     return qs
 
 
+def mentions(scope: Scope) -> QuerySet:
+    """Concern-category pairs: a concern about two things is a mention in each category."""
+    Concern = model("concerns.Concern")
+    qs = Concern.categories.through.objects.filter(
+        _live(scope, "concern__created_at"), concern__school_id__in=scope.school_ids
+    )
+    if scope.grades:
+        qs = qs.filter(concern__student__grade__in=scope.grades)
+    if scope.category_ids:
+        qs = qs.filter(category_id__in=scope.category_ids)
+    return qs
+
+
 def student_requests(scope: Scope) -> QuerySet:
     """What students asked for (each request opens its own intake). They carry no category,
     so the category filter does not apply to them."""
@@ -76,52 +86,6 @@ def student_requests(scope: Scope) -> QuerySet:
     if scope.grades:
         qs = qs.filter(report__student__grade__in=scope.grades)
     return qs
-
-
-GROUPS = {
-    # dimension -> (concern field, student request field)
-    "month": ("month", "month"),
-    "school": ("school_id", "report__school_id"),
-    "grade": ("student__grade", "report__student__grade"),
-}
-
-
-def concern_counts(scope: Scope, by: str) -> list[dict]:
-    """Live rows plus summary rows (the table adds them up). The summary does not know which
-    categories a concern had together, so a category filter counts everything live."""
-    if scope.category_ids:
-        scope = all_live(scope)
-    field = GROUPS[by][0]
-    qs = concerns(scope)
-    if by == "month":
-        qs = qs.annotate(month=TruncMonth("created_at"))
-    rows = list(qs.order_by().values(key=F(field)).annotate(n=Count("pk")))
-    return rows + rollup.counts(ConcernMonth, scope, by, category__isnull=True)
-
-
-def request_counts(scope: Scope, by: str) -> list[dict]:
-    field = GROUPS[by][1]
-    qs = student_requests(scope)
-    if by == "month":
-        qs = qs.annotate(month=TruncMonth("report__submitted_at"))
-    rows = list(qs.order_by().values(key=F(field)).annotate(n=Count("pk")))
-    return rows + rollup.counts(RequestMonth, scope, by)
-
-
-def concern_category_counts(scope: Scope) -> list[dict]:
-    """Concerns per category; a concern with two categories counts in both."""
-    Concern = model("concerns.Concern")
-    through = Concern.categories.through.objects.filter(
-        _live(scope, "concern__created_at"), concern__school_id__in=scope.school_ids
-    )
-    summary = {"category__isnull": False}
-    if scope.grades:
-        through = through.filter(concern__student__grade__in=scope.grades)
-    if scope.category_ids:
-        through = through.filter(category_id__in=scope.category_ids)
-        summary["category_id__in"] = scope.category_ids
-    rows = list(through.order_by().values(key=F("category_id")).annotate(n=Count("pk")))
-    return rows + rollup.counts(ConcernMonth, scope, "category_id", **summary)
 
 
 # --- enrolment: the denominators of "per 100 students" ----------------------------------------
@@ -177,49 +141,7 @@ def intakes(scope: Scope) -> QuerySet:
     return qs
 
 
-def triage_counts(scope: Scope) -> list[dict]:
-    """Per month of opening: triaged within the target time, triaged late, not triaged yet."""
-    qs = intakes(scope).annotate(month=TruncMonth("opened_at")).order_by().values(key=F("month"))
-    rows = list(
-        qs.annotate(
-            within=Count("pk", filter=rollup.ON_TIME),
-            late=Count("pk", filter=rollup.LATE),
-            waiting=Count("pk", filter=Q(triaged_at__isnull=True)),
-        )
-    )
-    columns = {"within": "within", "late": "late", "waiting": "untriaged"}
-    return rows + rollup.sums(IntakeMonth, scope, "month", columns)
-
-
 # --- services, support delivered, unmet needs ---------------------------------------------------
-
-
-def service_counts(scope: Scope) -> list[dict]:
-    """Per service (by its translation key, so English and Spanish count together): students
-    who asked for it, and intakes the team routed to it."""
-    asked = (
-        student_requests(scope)
-        .filter(kind="service", service__isnull=False)
-        .order_by()
-        .values(key=F("service__translation_key"))
-        .annotate(n=Count("pk"))
-    )
-    routed = (
-        intakes(scope)
-        .filter(routed_service__isnull=False)
-        .order_by()
-        .values(key=F("routed_service__translation_key"))
-        .annotate(n=Count("pk"))
-    )
-    asked = [*asked, *rollup.counts(RequestMonth, scope, "service_key", service_key__isnull=False)]
-    every = {"n": F("within") + F("late") + F("untriaged")}  # each intake is one of these
-    routed = [
-        *routed,
-        *rollup.sums(IntakeMonth, scope, "routed_key", every, routed_key__isnull=False),
-    ]
-    return [{**row, "column": "asked"} for row in asked] + [
-        {**row, "column": "routed"} for row in routed
-    ]
 
 
 def service_names(keys: Iterable) -> dict:
@@ -234,27 +156,8 @@ def service_names(keys: Iterable) -> dict:
     return names
 
 
-DELIVERED = rollup.DELIVERED
-
-
-def need_outcomes(scope: Scope) -> list[dict]:
-    """Per school, needs raised (intakes from teachers' concerns and students' requests) by
-    what became of them: a service, a case or a referral; closed without one; still waiting."""
-    qs = intakes(scope).filter(source__in=rollup.NEED_SOURCES).order_by()
-    rows = list(
-        qs.values(key=F("school_id")).annotate(
-            delivered=Count("pk", filter=DELIVERED),
-            closed=Count("pk", filter=Q(status="closed") & ~DELIVERED),
-            waiting=Count("pk", filter=~Q(status="closed") & ~DELIVERED),
-        )
-    )
-    columns = {c: c for c in ("delivered", "closed", "waiting")}
-    summary = rollup.sums(IntakeMonth, scope, "school", columns, source__in=rollup.NEED_SOURCES)
-    return rows + summary
-
-
-def intervention_counts(scope: Scope) -> list[dict]:
-    """Support the team delivered: interventions started in the range, by kind and status."""
+def interventions(scope: Scope) -> QuerySet:
+    """Support the team delivered: interventions started in the range."""
     Intervention = model("support_team.Intervention")
     qs = Intervention.objects.filter(
         goal__case__school_id__in=scope.school_ids,
@@ -265,7 +168,7 @@ def intervention_counts(scope: Scope) -> list[dict]:
         qs = qs.filter(goal__case__student__grade__in=scope.grades)
     if scope.category_ids:
         qs = qs.filter(_case_has_need("goal__case_id", scope.category_ids))
-    return list(qs.order_by().values(key=F("kind"), column=F("status")).annotate(n=Count("pk")))
+    return qs
 
 
 def _case_has_need(case_field: str, category_ids: tuple[int, ...]) -> Exists:
@@ -282,9 +185,8 @@ def _case_has_need(case_field: str, category_ids: tuple[int, ...]) -> Exists:
 REFERRAL_OPEN = ("sent", "needs_client_action", "accepted")
 
 
-def referral_counts(scope: Scope) -> list[dict] | None:
-    """Per school, referrals sent in the range by outcome; None if referrals are not
-    installed."""
+def referrals(scope: Scope) -> QuerySet | None:
+    """Referrals sent in the range; None if referrals are not installed."""
     try:
         Referral = model("community_links.Referral")
     except LookupError:
@@ -296,21 +198,14 @@ def referral_counts(scope: Scope) -> list[dict] | None:
         qs = qs.filter(student__grade__in=scope.grades)
     if scope.category_ids:
         qs = qs.filter(need_id__in=scope.category_ids)
-    return list(
-        qs.order_by()
-        .values(key=F("school_id"))
-        .annotate(
-            got_help=Count("pk", filter=Q(status="got_help")),
-            other=Count("pk", filter=~Q(status__in=("got_help", *REFERRAL_OPEN))),
-            open=Count("pk", filter=Q(status__in=REFERRAL_OPEN)),
-        )
-    )
+    return qs
 
 
 # --- caseloads and tiers (cases open now) -------------------------------------------------------
 
 
 def open_cases(scope: Scope) -> QuerySet:
+    """Cases open now (the date range does not apply)."""
     Case = model("support_team.Case")
     qs = Case.objects.filter(school_id__in=scope.school_ids, status="open")
     if scope.grades:
@@ -320,25 +215,10 @@ def open_cases(scope: Scope) -> QuerySet:
     return qs
 
 
-def tier_counts(scope: Scope) -> list[dict]:
-    return list(
-        open_cases(scope)
-        .order_by()
-        .values(key=F("school_id"), column=F("tier"))
-        .annotate(n=Count("pk"))
-    )
-
-
-def caseload_counts(scope: Scope) -> list[dict]:
-    """Open cases per team member (lead or member) per school and tier. Member ids stay in
-    the server: frames.py turns them into anonymous labels."""
-    CaseMember = model("support_team.CaseMember")
-    qs = CaseMember.objects.filter(case__in=open_cases(scope))
-    return list(
-        qs.order_by()
-        .values(school_key=F("case__school_id"), member=F("user_id"), column=F("case__tier"))
-        .annotate(n=Count("pk"))
-    )
+def case_members(scope: Scope) -> QuerySet:
+    """Who works on each open case (lead or member). Member ids stay in the server: the
+    caseload table turns them into anonymous labels."""
+    return model("support_team.CaseMember").objects.filter(case__in=open_cases(scope))
 
 
 def team_members(scope: Scope) -> list[dict]:

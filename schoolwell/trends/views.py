@@ -2,7 +2,6 @@
 district's BI tools. Everything they return comes from frames.PublishedTable, which holds
 suppressed figures only."""
 
-import csv
 import json
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from schoolwell import permissions
-from schoolwell.trends import api, charts, scopes, tables
+from schoolwell.exports import SafeWriter
+from schoolwell.trends import api, cellkey, charts, scopes, tables
 
 
 @require_GET
@@ -28,6 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "tables": [(t, charts.figure(t)) for t in published],
             "query": request.GET.urlencode(),
             "show_schools": len(form.fields["school"].queryset) > 1,
+            "spread": cellkey.SPREAD,
         },
     )
 
@@ -48,7 +49,9 @@ def csv_response(table, scope) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"schoolwell-trends-{table.key}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    # Row and column labels are names people typed (schools, categories, services): a
+    # spreadsheet must show them, never run them.
+    writer = SafeWriter(response)
     writer.writerow([table.row_header, *table.columns])
     for row in table.rows:
         writer.writerow([row.label, *(cell.text for cell in row.cells)])
@@ -70,6 +73,10 @@ def api_tables(request: HttpRequest) -> JsonResponse:
         "generated_at": timezone.now().isoformat(),
         "filters": scopes.describe(scope),
         "suppression_threshold": scope.threshold,
+        # Every count above zero is published with a cell-key adjustment of at most this much
+        # either way (the same for the same records); counts about fewer students than the
+        # threshold read "<threshold".
+        "count_adjustment_limit": cellkey.SPREAD,
         "tables": [api.table_json(t) for t in tables.build(scope)],
     }
     response = HttpResponse(

@@ -13,9 +13,13 @@ from django.urls import reverse
 
 from schoolwell.models import Discipline, Role
 from schoolwell.trends import tables
+from schoolwell.trends.cellkey import SPREAD
 from schoolwell.trends.models import TrendsToken, hash_key, new_key
+from schoolwell.trends.scope import Scope
+from schoolwell.trends.tables import activity
+from schoolwell.trends.tally import TOTAL
 from tests.factories import member
-from tests.trends.conftest import RANGE, build_world
+from tests.trends.conftest import END, RANGE, START, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +61,22 @@ def test_a_school_lead_sees_only_their_own_school(client, world):
     assert "Alder School" in page and "Birch School" not in page
     rows = csv_rows(client.get(reverse("trends:csv", args=["school"]), RANGE))
     assert [r[0] for r in rows[1:]] == ["Alder School", "All"]
-    # 45 concerns and 20 requests at Alder; Birch's 4 and 3 are not counted.
-    assert rows[1][1:3] == ["45", "20"]
+    # 45 concerns and 20 requests at Alder; Birch's 4 and 3 are not counted. Published
+    # counts carry their cell-key adjustment (at most 3), the same for the same records: the
+    # lead's total is Alder's row, as the analyst sees it too.
+    scope = Scope(school_ids=(world["a"].pk,), start=START, end=END)
+    counted = activity._activity(scope, "school", [world["a"].pk])
+    assert (counted.at(TOTAL, "concerns").n, counted.at(TOTAL, "requests").n) == (45, 20)
+    assert abs(int(rows[1][1]) - 45) <= SPREAD and abs(int(rows[1][2]) - 20) <= SPREAD
+    assert rows[2][1:3] == rows[1][1:3]
     # Asking for the other school by id changes nothing: it is not a choice for them.
     other = csv_rows(
         client.get(reverse("trends:csv", args=["school"]), {**RANGE, "school": world["b"].pk})
     )
     assert [r[0] for r in other[1:]] == ["Alder School", "All"]
+    client.force_login(world["analyst"])
+    district = csv_rows(client.get(reverse("trends:csv", args=["school"]), RANGE))
+    assert district[1][:3] == rows[1][:3]
 
 
 def test_the_analyst_never_receives_a_name_or_an_id(client, world):
@@ -132,11 +145,12 @@ def test_filters_in_the_url_reproduce_the_view(client, world):
         Category.objects.get(slug="bullying").pk,
     ]
     rows = csv_rows(client.get(reverse("trends:csv", args=["category"]), query))
-    assert rows[1:] == [
-        ["Attendance", "30", "50.0"],
-        ["Bullying", "12", "20.0"],
-        ["All category mentions", "42", "70.0"],
-    ]
+    # 30, 12 and 42 mentions, each published with its adjustment (at most 3); the rate per
+    # 100 of Alder's 60 students is worked out from the published count.
+    assert [r[0] for r in rows[1:]] == ["Attendance", "Bullying", "All category mentions"]
+    for row, true in zip(rows[1:], [30, 12, 42], strict=True):
+        assert abs(int(row[1]) - true) <= SPREAD, row
+        assert row[2] == f"{int(row[1]) * 100 / 60:.1f}", row
     page = client.get(reverse("trends:dashboard"), query).content.decode()
     assert "trends/category.csv?start=2026-01-01" in page
 
@@ -218,8 +232,6 @@ def test_every_chart_is_a_valid_plotly_figure(world):
 
     from schoolwell.models import School
     from schoolwell.trends import charts
-    from schoolwell.trends.scope import Scope
-    from tests.trends.conftest import END, START
 
     scope = Scope(
         school_ids=tuple(School.objects.values_list("pk", flat=True)), start=START, end=END
@@ -230,3 +242,19 @@ def test_every_chart_is_a_valid_plotly_figure(world):
         data = charts.figure(table)
         assert set(data) == {"data", "layout", "config"}
         assert go.Figure({"data": data["data"], "layout": data["layout"]}).data, table.key
+
+
+def test_a_name_that_looks_like_a_formula_reaches_the_csv_as_text(client, world):
+    """School, category and service names are typed by people; a spreadsheet opening the CSV
+    must show them, not run them."""
+    from concerns.models import Category
+
+    world["a"].name = '=HYPERLINK("http://x")'
+    world["a"].save()
+    Category.objects.filter(slug="attendance").update(name="@SUM(1)")
+    client.force_login(world["analyst"])
+    school = csv_rows(client.get(reverse("trends:csv", args=["school"]), RANGE))
+    assert '\'=HYPERLINK("http://x")' in [r[0] for r in school]
+    category = csv_rows(client.get(reverse("trends:csv", args=["category"]), RANGE))
+    assert "'@SUM(1)" in [r[0] for r in category]
+    assert not any(cell.startswith(("=", "@", "+")) for row in school + category for cell in row)
