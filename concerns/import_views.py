@@ -16,9 +16,10 @@ from schoolwell import permissions
 
 
 def _get_import(request: HttpRequest, pk: int) -> ConcernImport:
-    return permissions.get_for_user_or_404(
-        permissions.concern_imports_for(request.user).select_related("school"), pk=pk
-    )
+    """The import, without its table: the page shows the stored preview; a remap loads the
+    table when it needs it, the confirmation locks and loads the row itself."""
+    imports = permissions.concern_imports_for(request.user).select_related("school")
+    return permissions.get_for_user_or_404(imports.defer("table"), pk=pk)
 
 
 @permissions.require(permissions.can_import_concerns)
@@ -54,7 +55,7 @@ def _concern_import(request: HttpRequest, handler: MemoryOnlyUploadHandler) -> H
     return render(
         request,
         "concerns/import.html",
-        {"form": form, "imports": imports.defer("file", "problems")[:20]},
+        {"form": form, "imports": imports.defer("table", "preview", "problems")[:20]},
         status=400 if form.is_bound and form.errors else 200,
     )
 

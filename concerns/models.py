@@ -90,8 +90,9 @@ class Observation(models.Model):
 
 
 class ConcernImport(models.Model):
-    """One legacy spreadsheet import. The uploaded bytes wait here (never on disk) between
-    the preview and the confirmation, and are cleared once the import has run."""
+    """One legacy spreadsheet import. The file is read once, at upload; the table read from
+    it waits here (never on disk) between the preview and the confirmation, and is cleared
+    once the import has run."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Waiting for confirmation")
@@ -108,7 +109,10 @@ class ConcernImport(models.Model):
     school = models.ForeignKey("schoolwell.School", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
-    file = models.BinaryField(blank=True, default=b"")
+    # {"kind", "columns", "rows", "first_line"}: every row, for the checks and the import
+    table = models.JSONField(default=dict, blank=True)
+    # the same with only the first rows, so that the preview page never loads the table
+    preview = models.JSONField(default=dict, blank=True)
     # {field: column header}, e.g. {"date": "Date of concern", "narrative": "Notes"}
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)

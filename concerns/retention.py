@@ -18,8 +18,8 @@ def purge_students(student_ids: list[int]) -> dict[str, int]:
 
 
 def purge_stale(*, district_id: int, now) -> dict[str, int]:
-    """A spreadsheet uploaded for preview and never confirmed keeps its bytes for a day,
-    then loses them (the row stays, so the uploader sees what happened)."""
+    """A spreadsheet uploaded for preview and never confirmed keeps the table read from it
+    for a day, then loses it (the row stays, so the uploader sees what happened)."""
     stale = ConcernImport.objects.filter(
         school__district_id=district_id,
         status=ConcernImport.Status.PREVIEW,
@@ -27,7 +27,8 @@ def purge_stale(*, district_id: int, now) -> dict[str, int]:
     )
     return {
         "concerns.ConcernImport (unconfirmed file)": stale.update(
-            file=b"",
+            table={},
+            preview={},
             status=ConcernImport.Status.FAILED,
             problems=[
                 {

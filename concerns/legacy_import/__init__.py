@@ -8,17 +8,24 @@ SchoolWell, checked row by row, then imported all at once or not at all.
     check(data, school=, mapping=None) -> Checked                 no writes (the command)
     concern_import_checked(checked, ...) -> ConcernImport         the command's --confirm
 
-A file that is not a readable table raises ImportFileError. A row is refused, with its
+A file that is not a readable table, or is past one of the caps in limits.py (size, rows,
+columns, cells, characters, and for a workbook its unzipped parts), raises ImportFileError
+and nothing is kept. A row is refused, with its
 spreadsheet line (the header is line 1), when its student is not found at the school, a date
 cannot be read or is ambiguous, a category is unknown (with the nearest one suggested), the
 narrative is empty or too long, or a cell looks like a spreadsheet formula.
 
 Imported concerns are history, not new work: they keep their original date (at noon), name
 their reporter as text, say which file they came from, reach the student's chronology, and
-open no queue intake. The uploaded file waits in the ConcernImport row, never on disk, and is
-cleared once imported.
+open no queue intake.
 
-How the pieces fit: table (bytes -> cells) -> rows (mapping, checks) -> here (records, write).
+The file is read once, at upload: the table read from it waits in the ConcernImport row
+(never on disk), with its header and first rows apart for the preview page; a remap and the
+confirmation check that table again, they never read the file again. Both are cleared once
+the import has run.
+
+How the pieces fit: table / workbook (bytes -> cells, within limits) -> rows (mapping,
+checks) -> here (records, write).
 """
 
 from __future__ import annotations
@@ -34,7 +41,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from concerns.legacy_import.rows import FIELDS, Checked, Problem, Row, check, detect_mapping
+from concerns.legacy_import.rows import (
+    FIELDS,
+    Checked,
+    Problem,
+    Row,
+    check,
+    check_table,
+    detect_mapping,
+)
 from concerns.legacy_import.table import (
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -56,6 +71,7 @@ __all__ = [
     "Problem",
     "Table",
     "check",
+    "check_table",
     "concern_import_checked",
     "concern_import_confirm",
     "concern_import_preview",
@@ -78,14 +94,19 @@ def clean_file_name(name: str) -> str:
 def concern_import_start(
     *, started_by: User | None, school: School, file_name: str, data: bytes
 ) -> ConcernImport:
-    """Check an uploaded file and keep it, in preview, until the user confirms. Raises
-    ImportFileError (and keeps nothing) when the file is not a readable table."""
-    checked = check(data, school=school)
+    """Read an uploaded file, the one time it is read, check it, and keep the table read
+    from it, in preview, until the user confirms. Raises ImportFileError (and keeps nothing)
+    when the file is not a readable table or is past a cap."""
+    table = read_table(data)
+    checked = check_table(table, school=school)
     return ConcernImport.objects.create(
         started_by=started_by,
         school=school,
         file_name=clean_file_name(file_name),
-        file=data,
+        table=table.as_json(),
+        preview=Table(
+            table.kind, table.columns, table.rows[:PREVIEW_ROWS], table.first_line
+        ).as_json(),
         mapping=checked.mapping,
         row_count=checked.table.row_count,
         problems=[p.as_dict() for p in checked.problems],
@@ -93,13 +114,10 @@ def concern_import_start(
 
 
 def concern_import_remap(*, record: ConcernImport, mapping: dict[str, str]) -> ConcernImport:
-    """Check the kept file again with the columns the user chose."""
-    if record.status != ConcernImport.Status.PREVIEW:
+    """Check the kept table again with the columns the user chose."""
+    if record.status != ConcernImport.Status.PREVIEW or not record.table:
         return record
-    try:
-        checked = check(bytes(record.file), school=record.school, mapping=mapping)
-    except ImportFileError as error:
-        return _fail(record, str(error))
+    checked = check_table(Table.from_json(record.table), school=record.school, mapping=mapping)
     record.mapping = checked.mapping
     record.problems = [p.as_dict() for p in checked.problems]
     record.save(update_fields=["mapping", "problems"])
@@ -107,32 +125,27 @@ def concern_import_remap(*, record: ConcernImport, mapping: dict[str, str]) -> C
 
 
 def concern_import_preview(record: ConcernImport) -> Table | None:
-    """The header and the first rows of the kept file (None once the file is cleared)."""
-    if not record.file:
-        return None
-    try:
-        return read_table(bytes(record.file), limit=PREVIEW_ROWS)
-    except ImportFileError:
-        return None
+    """The header and the first rows of the kept table, as stored at upload (None once the
+    import has run)."""
+    return Table.from_json(record.preview) if record.preview else None
 
 
 def concern_import_confirm(*, record: ConcernImport) -> ConcernImport:
-    """Import every row or none. The kept file is checked again first (a student or a
+    """Import every row or none. The kept table is checked again first (a student or a
     category may have changed since the preview): any problem refuses the whole file. A
     second confirm of the same import changes nothing."""
     try:
         with transaction.atomic():
             record = ConcernImport.objects.select_for_update().get(pk=record.pk)
-            if record.status != ConcernImport.Status.PREVIEW:
+            if record.status != ConcernImport.Status.PREVIEW or not record.table:
                 return record
-            checked = check(bytes(record.file), school=record.school, mapping=record.mapping)
+            table = Table.from_json(record.table)
+            checked = check_table(table, school=record.school, mapping=record.mapping)
             if checked.problems:
                 record.problems = [p.as_dict() for p in checked.problems]
                 record.save(update_fields=["problems"])
                 return record
             _write(checked.rows, record)
-    except ImportFileError as error:
-        return _fail(record, str(error))
     except DatabaseError as error:
         # The checks run first so that this should not happen; if the database still
         # refuses a row, nothing was kept. Logged without the error text: it may quote data.
@@ -163,9 +176,9 @@ def concern_import_checked(
 def _fail(record: ConcernImport, message: str) -> ConcernImport:
     record.status = ConcernImport.Status.FAILED
     record.problems = [Problem(None, "", message).as_dict()]
-    record.file = b""
+    record.table, record.preview = {}, {}
     record.finished_at = timezone.now()
-    record.save(update_fields=["status", "problems", "file", "finished_at"])
+    record.save(update_fields=["status", "problems", "table", "preview", "finished_at"])
     return record
 
 
@@ -214,7 +227,7 @@ def _write(rows: list[Row], record: ConcernImport) -> None:
     record.status = ConcernImport.Status.IMPORTED
     record.imported_count = len(concerns)
     record.problems = []
-    record.file = b""
+    record.table, record.preview = {}, {}
     record.finished_at = timezone.now()
     record.save()
 

@@ -176,9 +176,20 @@ def check(
     mapping: dict[str, str] | None = None,
     overrides: dict[str, str] | None = None,
 ) -> Checked:
-    """Read the file and check every row. With no mapping the columns are detected, then
-    the overrides applied. Raises ImportFileError when the file is not a readable table."""
-    table = read_table(data)
+    """Read the file and check every row (check_table). Raises ImportFileError when the file
+    is not a readable table."""
+    return check_table(read_table(data), school=school, mapping=mapping, overrides=overrides)
+
+
+def check_table(
+    table: Table,
+    *,
+    school: School,
+    mapping: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+) -> Checked:
+    """Check every row of a table already read. With no mapping the columns are detected,
+    then the overrides applied."""
     if mapping is None:
         mapping = detect_mapping(table) | (overrides or {})
     mapping = {name: column for name, column in mapping.items() if name in FIELDS and column}

@@ -1,30 +1,25 @@
 """Reading the spreadsheet: an .xlsx (first sheet) or a CSV, told apart by content, every
-cell as a string. Anything that is not a readable table is an ImportFileError whose message
-says, in words for the user, what to do."""
+cell as a string, within the caps of limits.py. Anything that is not a readable table, or is
+past a cap, is an ImportFileError whose message says, in words for the user, what to do."""
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
 import re
-import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
 from django.utils.translation import gettext as _
 
-logger = logging.getLogger(__name__)
+from concerns.legacy_import import limits, workbook
+from concerns.legacy_import.limits import MAX_FILE_BYTES, MAX_ROWS, ImportFileError
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50_000
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024  # an .xlsx is a zip: refuse a zip bomb before parsing
+__all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "ImportFileError", "Table", "read_table"]
+
 # C0 and C1 control characters other than tab and line ends: never in a real CSV.
+FIRST_RECORD_CHARS = 1024 * 1024
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why."""
 
 
 @dataclass
@@ -42,70 +37,74 @@ class Table:
         """Rows that are not blank: the concerns the file holds."""
         return sum(1 for row in self.rows if any(row))
 
+    def as_json(self) -> dict:
+        """What ConcernImport.table keeps, so that the file is read once."""
+        return {
+            "kind": self.kind,
+            "columns": self.columns,
+            "rows": self.rows,
+            "first_line": self.first_line,
+        }
 
-def read_table(data: bytes, *, limit: int | None = None) -> Table:
-    """The table in the file: its first non-empty row is the header. With a limit, only that
-    many rows are read (the preview)."""
+    @classmethod
+    def from_json(cls, stored: dict) -> Table:
+        return cls(stored["kind"], stored["columns"], stored["rows"], stored["first_line"])
+
+
+def read_table(data: bytes) -> Table:
+    """The table in the file: its first non-empty row is the header."""
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(_("This file is larger than 20 MB. Split it into smaller files."))
+        raise limits.too_large()
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ImportFileError(_("This file is empty."))
-    # Leading blank rows and the header come on top of the rows themselves.
-    nrows = (MAX_ROWS if limit is None else limit) + 100
     if data.startswith(b"PK\x03\x04"):
-        kind, raw = "xlsx", _read_xlsx(data, nrows)
+        kind, raw = "xlsx", workbook.read_first_sheet(data)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(_("Old Excel .xls files cannot be read: save it as .xlsx or CSV."))
     else:
-        kind, raw = "csv", _read_csv(_decode(data), nrows)
+        kind, raw = "csv", _read_csv(data)
     while raw and not any(raw[-1]):
         raw.pop()
     start = next((i for i, row in enumerate(raw) if any(row)), None)
     if start is None:
         raise ImportFileError(_("This file is empty."))
     rows = raw[start + 1 :]
-    if limit is None and (len(rows) > MAX_ROWS or len(raw) >= nrows):
-        raise ImportFileError(
-            _("This file has more than %(max)s rows. Split it into smaller files.")
-            % {"max": f"{MAX_ROWS:,}"}
-        )
-    return Table(kind, _column_names(raw[start]), rows[:limit], start + 2)
+    if len(rows) > MAX_ROWS:
+        raise limits.too_many_rows()
+    width = max(len(row) for row in raw[start:])
+    if width > limits.MAX_COLUMNS:
+        raise limits.too_many_columns(column_letter(width - 1))
+    if width * (len(rows) + 1) > limits.MAX_CELLS:
+        raise limits.too_many_cells()
+    _check_text(rows, start + 2)
+    header = raw[start] + [""] * (width - len(raw[start]))
+    rows = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
+    return Table(kind, _column_names(header), rows, start + 2)
 
 
-def _read_xlsx(data: bytes, nrows: int) -> list[list[str]]:
-    unreadable = _(
-        "This file looks like an Excel workbook but cannot be read. Open it in Excel, save it "
-        "again as .xlsx (or as CSV UTF-8) and upload that."
-    )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-        if unzipped > MAX_UNZIPPED_BYTES:
-            raise ImportFileError(unreadable)
-        frame = pd.read_excel(
-            io.BytesIO(data), sheet_name=0, header=None, dtype=str, keep_default_na=False,
-            nrows=nrows, engine="openpyxl",
-            # A formula cell as its formula, so that it is refused as one, not as its value.
-            engine_kwargs={"data_only": False},
-        )  # fmt: skip
-    except ImportFileError:
-        raise
-    except Exception as error:  # a broken workbook can fail in zipfile, XML or openpyxl
-        logger.info("Unreadable workbook: %s", type(error).__name__)
-        raise ImportFileError(unreadable) from None
-    return _cells(frame)
+def _check_text(rows: list[list[str]], first_line: int) -> None:
+    """No cell past what a spreadsheet cell holds, no more text than a 20 MB CSV holds (a
+    workbook's shared string may be used by any number of cells)."""
+    total = 0
+    for line, row in enumerate(rows, start=first_line):
+        for cell in row:
+            if len(cell) > limits.MAX_CELL_CHARS:
+                raise limits.cell_too_long(line)
+            total += len(cell)
+    if total > limits.MAX_TEXT_CHARS:
+        raise limits.too_much_text()
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), else Windows-1252 or Latin-1; text that decodes but
-    holds control characters is UTF-16 or binary, and is refused."""
+def _decode(data: bytes) -> tuple[str, str]:
+    """(encoding, text): UTF-8 (with or without a BOM), else Windows-1252 or Latin-1; text
+    that decodes but holds control characters is UTF-16 or binary, and is refused."""
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            text = data.decode(encoding).rstrip("\x1a")  # an old DOS end-of-file mark
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if not CONTROL.search(text):
-            return text
+            return encoding, text
     raise ImportFileError(
         _(
             "This file is neither a CSV in UTF-8 or Windows-1252 text nor an .xlsx workbook "
@@ -115,13 +114,21 @@ def _decode(data: bytes) -> str:
     )
 
 
-def _read_csv(text: str, nrows: int) -> list[list[str]]:
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(",;\t", key=lambda d: (header.count(d), d == ","))
+def _read_csv(data: bytes) -> list[list[str]]:
+    data = data.rstrip(b"\x1a")  # an old DOS end-of-file mark
+    encoding, text = _decode(data)
+    delimiter = _delimiter(text)
+    # pandas makes every row as wide as the file's first record: bound the read by it.
+    width = max(1, _first_record_width(text, delimiter))
+    del text
+    if width > limits.MAX_COLUMNS:
+        raise limits.too_many_columns(column_letter(width - 1))
+    nrows = min(limits.MAX_LINES, limits.MAX_CELLS // width)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-            skip_blank_lines=False, index_col=False, nrows=nrows, engine="c",
+            io.BytesIO(data), encoding=encoding, sep=delimiter, header=None, dtype=str,
+            keep_default_na=False, skip_blank_lines=False, index_col=False, nrows=nrows,
+            engine="c",
         )  # fmt: skip
     except pd.errors.ParserError as error:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
@@ -139,7 +146,41 @@ def _read_csv(text: str, nrows: int) -> list[list[str]]:
         ) from None
     except (pd.errors.EmptyDataError, ValueError, csv.Error, OverflowError):
         raise ImportFileError(_("This file cannot be read as a CSV.")) from None
-    return _cells(frame)
+    raw = _cells(frame)
+    del frame
+    while raw and not any(raw[-1]):
+        raw.pop()
+    if len(raw) >= nrows:  # the read stopped at its bound: there is more
+        raise limits.too_many_rows() if nrows == limits.MAX_LINES else limits.too_many_cells()
+    return raw
+
+
+def _delimiter(text: str) -> str:
+    """The one of , ; tab the first line with something in it holds most of."""
+    filled = re.search(r"\S", text)
+    at = filled.start() if filled else 0
+    start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+    ends = [end for end in (text.find("\n", at), text.find("\r", at)) if end >= 0]
+    header = text[start : min(ends, default=len(text))]
+    return max(",;\t", key=lambda d: (header.count(d), d == ","))
+
+
+def _first_record_width(text: str, delimiter: str) -> int:
+    """How many cells the first record has (a quoted cell may span lines). A first record
+    longer than FIRST_RECORD_CHARS is no header: refused as a cell too long."""
+    head = text[:FIRST_RECORD_CHARS]
+    lines = io.StringIO(head)
+    try:
+        record = next(csv.reader(lines, delimiter=delimiter), [])
+    except csv.Error as error:
+        if "field larger" in str(error):
+            raise limits.cell_too_long(1) from None
+        raise ImportFileError(
+            _("This CSV cannot be read: a quotation mark is probably not closed.")
+        ) from None
+    if lines.tell() >= len(head) < len(text):
+        raise limits.cell_too_long(1)
+    return len(record)
 
 
 def _cells(frame: pd.DataFrame) -> list[list[str]]:

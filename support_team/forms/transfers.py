@@ -8,8 +8,7 @@ from schoolwell import permissions
 from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from support_team.models import TransferPacket
 from support_team.models.cases import withheld_label
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
+from support_team.transfers.envelope import MAX_FILE_BYTES
 
 
 class ReviewForm(forms.Form):

@@ -13,10 +13,16 @@ Layout (bytes):  MAGIC | header length (4 bytes, big-endian) | header (UTF-8 JSO
   a changed byte anywhere is refused without touching the contents.
 - Key mode: X25519(ephemeral, recipient) -> HKDF-SHA256 -> AES-256-GCM.
   Passphrase mode: scrypt(passphrase) -> AES-256-GCM, refused after the signed expiry.
+
+Bounds: a file is at most MAX_FILE_BYTES. The contents are not compressed, so the plaintext
+is never larger than the file; it is JSON, read by load_json only once its number of values
+and its nesting are known to be within bounds. The scrypt settings a file may ask for are
+bounded by the memory they take (MAX_SCRYPT_BYTES).
 """
 
 import json
 import os
+import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +43,15 @@ FORMAT = "schoolwell.transfer-envelope/1"
 MAGIC = b"SCHOOLWELL-TRANSFER-ENVELOPE/1\n"
 SIGNATURE_BYTES = 64
 MAX_HEADER_BYTES = 16_384
-SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # 32 MB: scrypt takes 128 * n * r bytes
+MAX_SCRYPT_BYTES = 64 * 1024 * 1024
+# JSON inside a file: a packet of 1,000 notes, 1,000 chronology lines and a full plan holds
+# some 20,000 objects and arrays and 100,000 values, six levels deep.
+MAX_JSON_CONTAINERS = 50_000
+MAX_JSON_VALUES = 500_000
+MAX_JSON_DEPTH = 16
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 KIND_PACKET = "packet"
 KIND_ACKNOWLEDGEMENT = "acknowledgement"
 
@@ -52,7 +66,7 @@ class Envelope:
     header_bytes: bytes
     signed: bytes
     signature: bytes
-    ciphertext: bytes
+    ciphertext: memoryview
 
 
 def _hkdf(shared: bytes, info: bytes) -> bytes:
@@ -123,6 +137,10 @@ def seal(
 
 def parse(data: bytes) -> Envelope:
     """Split a file into its parts. Nothing is trusted yet: verify() comes next."""
+    if len(data) > MAX_FILE_BYTES:
+        raise EnvelopeError(
+            _("The file is larger than %(max)s MB.") % {"max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
     if not data.startswith(MAGIC):
         raise EnvelopeError(
             _("This is not a SchoolWell transfer file (%(format)s).") % {"format": FORMAT}
@@ -136,7 +154,8 @@ def parse(data: bytes) -> Envelope:
         raise EnvelopeError(_("The file is damaged: its header length is wrong."))
     header_bytes = data[start : start + length]
     signature = data[start + length : start + length + SIGNATURE_BYTES]
-    ciphertext = data[start + length + SIGNATURE_BYTES :]
+    # A view, not a copy: a 20 MB file is copied once for the signature check, not twice.
+    ciphertext = memoryview(data)[start + length + SIGNATURE_BYTES :]
     try:
         header = json.loads(header_bytes.decode())
         if not isinstance(header, dict):
@@ -215,11 +234,11 @@ def decrypt(
             if not passphrase:
                 raise EnvelopeError(_("This file needs the passphrase the sender gave you."))
             params = {k: int(recipient[k]) for k in ("n", "r", "p")}
-            if params["n"] > 2**20 or params["r"] > 16 or params["p"] > 4:
+            if 128 * params["n"] * params["r"] > MAX_SCRYPT_BYTES or params["p"] > 2:
                 raise EnvelopeError(_("The file asks for passphrase settings we do not accept."))
             key = _scrypt(passphrase, unb64(recipient["salt"]), params)
         elif mode == "none" and envelope.header.get("kind") == KIND_ACKNOWLEDGEMENT:
-            return envelope.ciphertext
+            return bytes(envelope.ciphertext)
         else:
             raise EnvelopeError(_("The file uses an encryption mode we do not know."))
     except (KeyError, TypeError, ValueError):
@@ -230,3 +249,50 @@ def decrypt(
         if recipient.get("mode") == "passphrase":
             raise EnvelopeError(_("The passphrase is wrong. Nothing was imported.")) from None
         raise EnvelopeError(_("The file cannot be decrypted with this district's key.")) from None
+
+
+def load_json(data: bytes, *, max_bytes: int) -> object:
+    """The JSON a verified envelope carries, parsed only once it is known to be within
+    bounds: 20 MB of `[{},{},...` is seven million dicts, 500 MB in json.loads, and nesting
+    past Python's recursion limit is an error of its own. Counted first on the raw bytes
+    (C speed); only when that count is over, again with the strings taken out, so that
+    commas and brackets in the text of notes do not count."""
+    too_many = EnvelopeError(
+        _("The file's contents hold more entries than a transfer packet can; nothing was imported.")
+    )
+    if len(data) > max_bytes:
+        raise EnvelopeError(
+            _("The file's contents are larger than %(max)s MB; nothing was imported.")
+            % {"max": max(1, max_bytes // (1024 * 1024))}
+        )
+    if not _within_counts(data) and not _within_counts(_JSON_STRING.sub(b"", data)):
+        raise too_many
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        raise EnvelopeError(_("The file's contents cannot be read.")) from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise EnvelopeError(
+            _("The file's contents are nested deeper than a transfer packet; nothing was imported.")
+        )
+    return value
+
+
+def _within_counts(shape: bytes) -> bool:
+    containers = shape.count(b"{") + shape.count(b"[")
+    values = shape.count(b",") + containers + 1
+    return containers <= MAX_JSON_CONTAINERS and values <= MAX_JSON_VALUES
+
+
+def _depth(value: object) -> int:
+    """How deep the containers go, walked without recursion (their number is bounded)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        deepest = max(deepest, depth)
+        stack.extend(
+            (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+        )
+    return deepest

@@ -27,6 +27,7 @@ from support_team.transfers.services import (
 
 PASSPHRASE_DAYS = 14
 ACK_FORMAT = "schoolwell.transfer-acknowledgement/1"
+MAX_RECEIPT_BYTES = 64 * 1024  # a receipt names a packet id and four times
 
 
 class ImportRefused(Exception):
@@ -172,8 +173,8 @@ def read_packet_file(
             private_key=keys.encryption_key(pair) if pair else None,
             passphrase=passphrase,
         )
+        payload = envelope.load_json(plaintext, max_bytes=envelope.MAX_FILE_BYTES)
         try:
-            payload = json.loads(plaintext)
             document, pdf_bytes = payload["packet"], base64.b64decode(payload["pdf"])
         except (ValueError, KeyError, TypeError):
             raise envelope.EnvelopeError(_("The file's contents cannot be read.")) from None
@@ -304,8 +305,8 @@ def acknowledgement_import(*, data: bytes, by: User) -> TransferPacket:
     for district in District.objects.filter(pk__in=district_ids):
         try:
             env, peer_name = _open_verified(data, district, envelope.KIND_ACKNOWLEDGEMENT)
-            body = json.loads(envelope.decrypt(env))
-            if body.get("format") != ACK_FORMAT:
+            body = envelope.load_json(envelope.decrypt(env), max_bytes=MAX_RECEIPT_BYTES)
+            if not isinstance(body, dict) or body.get("format") != ACK_FORMAT:
                 raise envelope.EnvelopeError(_("The receipt's contents cannot be read."))
         except envelope.EnvelopeError as error:
             refused = str(error)
@@ -321,10 +322,13 @@ def acknowledgement_import(*, data: bytes, by: User) -> TransferPacket:
         if packet is None or packet.peer.name != peer_name:
             raise ImportRefused(_("This receipt is not for a packet your school exported."))
         packet = _locked(packet)
-        when = {
-            k: parse_datetime(body[k]) if body.get(k) else None
-            for k in ("viewed_at", "accepted_at", "acknowledged_at")
-        }
+        try:
+            when = {
+                k: parse_datetime(body[k]) if body.get(k) else None
+                for k in ("viewed_at", "accepted_at", "acknowledged_at")
+            }
+        except (ValueError, TypeError):
+            raise ImportRefused(_("The receipt's contents cannot be read.")) from None
         if when["acknowledged_at"] is None:
             raise ImportRefused(_("The receipt's contents cannot be read."))
         packet.viewed_at = when["viewed_at"] or when["acknowledged_at"]

@@ -117,21 +117,22 @@ def test_the_command_uses_todays_date_and_keeps_a_record_of_counts_only(school_a
 
 
 @pytest.mark.django_db
-def test_unconfirmed_spreadsheet_previews_lose_their_file_after_a_day(school_a, people):
+def test_unconfirmed_spreadsheet_previews_lose_their_table_after_a_day(school_a, people):
+    kept = {"kind": "csv", "columns": ["name"], "rows": [["Ana"]], "first_line": 2}
     upload = ConcernImport.objects.create(
-        started_by=people["lead"], school=school_a, file_name="old.csv", file=b"name,notes\n"
+        started_by=people["lead"], school=school_a, file_name="old.csv", table=kept, preview=kept
     )
     ConcernImport.objects.filter(pk=upload.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=2)
     )
     fresh = ConcernImport.objects.create(
-        started_by=people["lead"], school=school_a, file_name="new.csv", file=b"x"
+        started_by=people["lead"], school=school_a, file_name="new.csv", table=kept
     )
     retention.purge_district(district=school_a.district)
     upload.refresh_from_db()
     fresh.refresh_from_db()
-    assert bytes(upload.file) == b"" and upload.status == ConcernImport.Status.FAILED
-    assert bytes(fresh.file) == b"x"
+    assert (upload.table, upload.preview, upload.status) == ({}, {}, ConcernImport.Status.FAILED)
+    assert fresh.table == kept
 
 
 def test_the_purge_runs_nightly_from_the_schedule():
