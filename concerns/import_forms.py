@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concerns import legacy_import
 from schoolwell import permissions
+from schoolwell.forms import SafeModelChoiceField
 
 
 class MemoryOnlyUploadHandler(FileUploadHandler):
@@ -51,7 +52,7 @@ class ConcernImportForm(forms.Form):
             "50,000 rows, with a header row."
         ),
     )
-    school = forms.ModelChoiceField(queryset=None, label=_("School"), empty_label=None)
+    school = SafeModelChoiceField(queryset=None, label=_("School"), empty_label=None)
 
     def __init__(self, *args, user, too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,7 +25,7 @@ def student_search(*, user: User, query: str) -> list[Student]:
     students = permissions.concern_students_for(user)
     for word in query.split()[:3]:
         word = word[:SEARCH_WORD_MAX]
-        if word.isdigit():  # an id fragment: no need to scan the three name columns
+        if word.isascii() and word.isdigit():  # an id fragment: no need to scan the names
             students = students.filter(sis_id__contains=word)
             continue
         students = students.filter(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from concerns import import_views, views
+from schoolwell import converters  # noqa: F401  (registers <id:...>)
 
 app_name = "concerns"
 
@@ -8,9 +9,9 @@ urlpatterns = [
     path("new/", views.concern_new, name="new"),
     path("students/", views.student_search, name="student_search"),
     path("mine/", views.my_concerns, name="mine"),
-    path("<int:pk>/", views.concern_detail, name="detail"),
-    path("<int:pk>/urgent/", views.concern_urgent, name="urgent"),
-    path("<int:pk>/observations/", views.observation_new, name="observe"),
+    path("<id:pk>/", views.concern_detail, name="detail"),
+    path("<id:pk>/urgent/", views.concern_urgent, name="urgent"),
+    path("<id:pk>/observations/", views.observation_new, name="observe"),
     path("import/", import_views.concern_import, name="import"),
-    path("import/<int:pk>/", import_views.concern_import_detail, name="import_detail"),
+    path("import/<id:pk>/", import_views.concern_import_detail, name="import_detail"),
 ]

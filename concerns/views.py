@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from concerns import selectors, services
 from concerns.forms import ConcernForm, ObservationForm
 from schoolwell import audit, permissions
-from schoolwell.forms import MAX_PK_DIGITS
+from schoolwell.forms import parse_pk
 from support_team import selectors as hub_selectors
 from support_team import services as hub
 from support_team.models import Intake
@@ -61,8 +61,8 @@ def concern_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Received. The support team will look at it."))
             return redirect("concerns:mine")
     query = request.GET.get("q") or request.POST.get("q", "")
-    chosen = str(form["student"].value() or "")
     students = permissions.concern_students_for(request.user)
+    chosen = parse_pk(form["student"].value())
     return render(
         request,
         "concerns/concern_form.html",
@@ -70,10 +70,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "results": selectors.student_search(user=request.user, query=query),
-            # isdecimal, not isdigit ("²" is a digit int() refuses); too long overflows SQLite.
-            "chosen": students.filter(pk=chosen).first()
-            if chosen.isdecimal() and len(chosen) <= MAX_PK_DIGITS
-            else None,
+            "chosen": students.filter(pk=chosen).first() if chosen is not None else None,
         },
     )
 

@@ -10,10 +10,23 @@ from django.core.exceptions import ValidationError
 MAX_PK_DIGITS = 18
 
 
+def parse_pk(value: object) -> int | None:
+    """A primary key from untrusted input (a query string, a post, a command's argument), or
+    None. Only ASCII digits: str.isdigit() also accepts '¹' (which int() refuses: a 500) and
+    isdecimal() accepts '٣' (which int() reads as 3: an id nobody typed)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
+        return None
+    if len(value) > MAX_PK_DIGITS:
+        return None
+    return int(value)
+
+
 def _check_pk(field, value) -> None:
     if value in field.empty_values:
         return
-    if not str(value).isdigit() or len(str(value)) > MAX_PK_DIGITS:
+    if parse_pk(value) is None:
         raise ValidationError(
             field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
         )

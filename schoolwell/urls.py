@@ -6,7 +6,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from schoolwell import roster_views, views
+from schoolwell import (  # noqa: F401  (converters: <id:...>)
+    cms_access,
+    converters,
+    roster_views,
+    views,
+)
 
 # The admin signs in through allauth, so rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -18,15 +23,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path(
-        "cms/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
-        name="wagtail_admin_login",
-    ),
+    path("cms/login/", cms_access.cms_login, name="wagtail_admin_login"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("roster/import/", roster_views.roster_import, name="roster_import"),
-    path("roster/import/<int:pk>/", roster_views.roster_import_detail, name="roster_import_detail"),
+    path("roster/import/<id:pk>/", roster_views.roster_import_detail, name="roster_import_detail"),
     path("team/", include("support_team.urls")),
     path("transfers/", include("support_team.transfers_urls")),
     path("trends/", include("schoolwell.trends.urls")),

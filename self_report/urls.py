@@ -1,10 +1,14 @@
 from django.urls import path
 
-from self_report import views
+from schoolwell import converters  # noqa: F401  (registers <id:...>)
+from self_report import team_views, views
 
 app_name = "self_report"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sent/<int:pk>/", views.done, name="done"),
+    path("sent/<id:pk>/", views.done, name="done"),
+    # The team's side: a check-in read whole, and as a panel of the intake page.
+    path("team/<id:pk>/", team_views.checkin, name="checkin"),
+    path("team/<id:pk>/panel/", team_views.checkin_panel, name="checkin_panel"),
 ]

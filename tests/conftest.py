@@ -15,6 +15,7 @@ from django.db import connection
 
 from schoolwell.models import Discipline, Role
 from tests.factories import SchoolFactory, enrolled_student, member
+from tests.hypothesis_profiles import profile_name  # noqa: F401  (loads the profile first)
 
 REQUIRED = {m.strip() for m in os.environ.get("SCHOOLWELL_REQUIRE", "").split(",") if m.strip()}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

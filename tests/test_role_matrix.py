@@ -216,6 +216,15 @@ ROUTES = {
         ),
         expect({"student"}),
     ),
+    # The team's side of a check-in (another student's, at this school): the school's team
+    # alone reads it, every answer and the student's own words.
+    **{
+        f"self_report:{name}": (
+            lambda ctx, name=name: reverse(f"self_report:{name}", args=[ctx["other_report"].pk]),
+            expect(TEAM),
+        )
+        for name in ("checkin", "checkin_panel")
+    },
     # District trends: the page does not exist (404) for anyone without a trends role.
     "trends:dashboard": (lambda ctx: reverse("trends:dashboard"), expect(TRENDS, other=404)),
     "trends:csv": (lambda ctx: reverse("trends:csv", args=["month"]), expect(TRENDS, other=404)),
@@ -313,6 +322,12 @@ FOREIGN_OBJECT_ROUTES = {
         "support_team:intake", args=[ctx["other_intake"].pk]
     ),
     "self_report:done": lambda ctx: reverse("self_report:done", args=[ctx["other_report"].pk]),
+    "self_report:checkin": lambda ctx: reverse(
+        "self_report:checkin", args=[ctx["other_school_report"].pk]
+    ),
+    "self_report:checkin_panel": lambda ctx: reverse(
+        "self_report:checkin_panel", args=[ctx["other_school_report"].pk]
+    ),
     "concerns:detail": lambda ctx: reverse("concerns:detail", args=[ctx["other_concern"].pk]),
     "concerns:urgent": lambda ctx: reverse("concerns:urgent", args=[ctx["other_concern"].pk]),
     "support_team:student": lambda ctx: reverse(
@@ -353,7 +368,8 @@ PREFIXES = {
     ),
     "i18n/": ("/i18n/setlang/", dict.fromkeys(ROLES, 302)),
     "admin/": ("/admin/", dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN}),
-    "cms/": ("/cms/", dict.fromkeys(ROLES, 302) | {"anonymous": LOGIN}),
+    # No role edits content: a signed-in person is told so (403), not looped to sign-in.
+    "cms/": ("/cms/", dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN}),
     "_util/authenticate_with_password/": (
         "/_util/authenticate_with_password/1/1/",
         dict.fromkeys(ROLES, 404),
@@ -429,6 +445,7 @@ def build_context() -> dict:
         "other_report": report_by(
             enrolled_student(school, user=member(Role.STUDENT, school=school))
         ),
+        "other_school_report": report_by(other_student),
         "school": school,
         "student": student,
         "other_student": other_student,
@@ -506,9 +523,11 @@ def report_by(student):
 
 def check(client, url: str, expected, role: str) -> None:
     response = client.get(url)
-    # The Django admin sends people to its own login first, which hands over to allauth
-    # (or refuses a signed-in non-staff user): follow that one hop.
-    if response.status_code == 302 and response["Location"].startswith("/admin/login/"):
+    # The Django admin and Wagtail send people to their own login first, which hands over to
+    # allauth (or refuses a signed-in user without rights, 403): follow that one hop.
+    if response.status_code == 302 and response["Location"].startswith(
+        ("/admin/login/", "/cms/login/")
+    ):
         response = client.get(response["Location"])
     if expected == LOGIN:
         assert response.status_code == 302, (role, url, response.status_code)
@@ -517,8 +536,9 @@ def check(client, url: str, expected, role: str) -> None:
         assert response.status_code == expected, (role, url, response.status_code)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(client, context, role):
+def sign_in(client, context: dict, role: str):
+    """A user of this role at the context's school, signed in, with their own imports and
+    self-report in the context (those are per person)."""
     user = make_user(role, context["school"])
     if user is not None:
         client.force_login(user)
@@ -529,6 +549,12 @@ def test_role_matrix(client, context, role):
         context["own_concern_import"] = ConcernImport.objects.create(
             started_by=user, school=context["school"], file_name="own.csv"
         )
+    return user
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(client, context, role):
+    sign_in(client, context, role)
     for name, (build, expectations) in ROUTES.items():
         check(client, build(context), expectations[role], role)
     for _prefix, (url, expectations) in PREFIXES.items():
@@ -578,17 +604,19 @@ def test_websocket_routes_admit_only_their_roles(context, role):
     from channels.testing import WebsocketCommunicator
     from django.contrib.auth.models import AnonymousUser
 
+    from tests.support_team.sockets import queue_socket
+
     user = make_user(role, context["school"]) or AnonymousUser()
 
-    async def attempt(path: str) -> bool:
-        communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/" + path)
-        communicator.scope["user"] = user
+    async def attempt(communicator: WebsocketCommunicator) -> bool:
         connected, _ = await communicator.connect()
         await communicator.disconnect()
         return connected
 
     for path, expectations in WEBSOCKET_ROUTES.items():
-        assert async_to_sync(attempt)(path) is expectations[role], (role, path)
+        # Signed in, with a session: a socket follows its session (schoolwell/live_sessions.py)
+        communicator = queue_socket(user, app=URLRouter(websocket_urlpatterns), path="/" + path)
+        assert async_to_sync(attempt)(communicator) is expectations[role], (role, path)
 
 
 def case_note_url(ctx: dict, level: str, *, case: str = "case") -> str:

@@ -14,12 +14,13 @@ from community_links.models import Referral, ReferralUpdate, Resource
 from community_links.selectors import directory as search
 from community_links.selectors.referrals import case_referrals, caseload_referrals
 from community_links.services import referrals as services
+from community_links.units import units_for
 from schoolwell import permissions
-from schoolwell.forms import MAX_PK_DIGITS
+from schoolwell.forms import parse_pk
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) <= MAX_PK_DIGITS]
+    return [pk for pk in map(parse_pk, values) if pk is not None]
 
 
 def _case_from(request: HttpRequest):
@@ -29,22 +30,20 @@ def _case_from(request: HttpRequest):
 
 def _criteria(form: SearchForm, request: HttpRequest, case) -> search.Criteria | None:
     data = form.cleaned_data
+    units = form.units
     origin = None
     if data.get("near") == "school":
-        school = (
-            case.school
-            if case
-            else permissions.schools_for(request.user, permissions.TEAM_ROLES).first()
-        )
+        school = _school(request, case)
         origin = search.school_origin(school) if school else None
         if origin is None:
-            form.add_error("near", _("This school's location is not set yet: use a postcode."))
+            form.add_error("near", units.school_unplaced)
             return None
     elif data.get("near") == "postcode":
         origin = search.postcode_origin(data["postcode"])
         if origin is None:
-            form.add_error("postcode", _("No resource in the directory has this postcode."))
+            form.add_error("postcode", units.postcode_unknown)
             return None
+    within = data.get("within")
     return search.Criteria(
         need=data.get("need"),
         language=data.get("language") or "",
@@ -52,8 +51,20 @@ def _criteria(form: SearchForm, request: HttpRequest, case) -> search.Criteria |
         grade=data.get("grade") or "",
         open_now=bool(data.get("open_now")),
         origin=origin,
-        within_km=data.get("within_km") if origin else None,
+        within_km=units.to_km(within) if origin and within is not None else None,
         text=(data.get("q") or "").strip(),
+        units=units,
+    )
+
+
+def _school(request: HttpRequest, case):
+    """The case's school, else the first school the person works for on a team."""
+    if case:
+        return case.school
+    return (
+        permissions.schools_for(request.user, permissions.TEAM_ROLES)
+        .select_related("district")
+        .first()
     )
 
 
@@ -61,7 +72,7 @@ def _criteria(form: SearchForm, request: HttpRequest, case) -> search.Criteria |
 def directory(request: HttpRequest) -> HttpResponse:
     """Search the directory; with ?case=<id>, pick resources to refer that case's student."""
     case = _case_from(request)
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, units=units_for(_school(request, case)))
     matches, total = [], None
     if form.is_bound and form.is_valid():
         criteria = _criteria(form, request, case)

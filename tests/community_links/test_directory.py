@@ -15,7 +15,7 @@ from community_links.selectors.directory import (
     postcode_origin,
     school_origin,
 )
-from tests.community_links.helpers import SCHOOL_AT, place, resource
+from tests.community_links.helpers import SCHOOL_AT, open_case, place, resource
 
 HERE = Origin(SCHOOL_AT[0], SCHOOL_AT[1], "School A")
 # A Wednesday, 10:30 in the site's time zone.
@@ -130,3 +130,21 @@ def test_bad_search_input_is_a_form_error_not_a_500(client, team_a):
     )
     assert response.status_code == 200
     assert "error" in response.text
+
+
+@pytest.mark.parametrize("odd", ["¹", "٣", "١٢", "²³", "1" * 30, "-1", " 1"])
+def test_an_id_in_the_query_string_that_is_not_ascii_digits_is_ignored_not_a_500(
+    client, school_a, odd
+):
+    """str.isdigit() says yes to "¹", which int() refuses (a 500), and "٣" would be read as
+    case 3, an id nobody typed."""
+    case, lead = open_case(school_a)
+    pantry = resource()
+    client.force_login(lead)
+    page = client.get(reverse("community_links:directory"), {"case": odd})
+    assert page.status_code == 200
+    assert page.context["case"] is None
+    url = reverse("community_links:referral_new", args=[case.pk])
+    form = client.get(url, {"resource": [odd, str(pantry.pk)]})
+    assert form.status_code == 200
+    assert list(form.context["form"].fields["resources"].queryset) == [pantry]

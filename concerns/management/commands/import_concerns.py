@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from concerns import legacy_import
+from schoolwell.forms import parse_pk
 from schoolwell.models import School
 
 
@@ -73,8 +74,8 @@ class Command(BaseCommand):
 
     def _school(self, value: str) -> School:
         school = School.objects.filter(sourced_id=value).first()
-        if school is None and value.isdigit():
-            school = School.objects.filter(pk=int(value)).first()
+        if school is None and (pk := parse_pk(value)) is not None:
+            school = School.objects.filter(pk=pk).first()
         if school is None:
             raise CommandError(f"No school with sourced_id or id {value!r}.")
         return school
