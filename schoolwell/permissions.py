@@ -409,6 +409,18 @@ def own_self_reports(user: "User") -> QuerySet:
     return SelfReport.objects.filter(student=student)
 
 
+def checkins_for(user: "User") -> QuerySet:
+    """Students' check-ins, read whole (every answer and their own words) by the support
+    team of the school each was sent to, and by nobody else: not teachers, partners,
+    analysts or administrators, not another school's team."""
+    SelfReport = apps.get_model("self_report", "SelfReport")
+    return SelfReport.objects.filter(school_id__in=school_ids(user, TEAM_ROLES))
+
+
+def get_checkin_or_404(user: "User", pk: int):
+    return get_for_user_or_404(checkins_for(user).select_related("student", "school"), pk=pk)
+
+
 def get_concern_or_404(user: "User", pk: int):
     return get_for_user_or_404(concerns_for(user).select_related("student", "school"), pk=pk)
 

@@ -1,11 +1,16 @@
 """The self-report page, its Spanish translation, a realistic service catalogue, risk phrases
-and consent rules: what a district starts with, editable in the CMS afterwards. Idempotent."""
+and consent rules: what a district starts with, editable in the CMS afterwards; and one
+check-in by the demo student, so the team has a student's own words to read. Idempotent."""
+
+import uuid
 
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from schoolwell.models import District
+from schoolwell.demo import demo_email
+from schoolwell.models import District, Student
 from self_report.models import ConsentRule, RiskPhrase, SelfReportPage, Service
+from self_report.services import Answers, self_report_submit
 
 PAGE_EN = {
     "title": "Check in",
@@ -227,4 +232,32 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
                 district=district, service=service, defaults={"min_age_without_consent": 14}
             )
             made += created
-    return {"consent rules": made}
+    return {"consent rules": made, "check-ins": _demo_check_in(seed)}
+
+
+def _demo_check_in(seed: int) -> int:
+    """The demo student's check-in (made through the service, so it is one queue item with
+    its chronology line, as a real one is). None if they have checked in already."""
+    student = Student.objects.filter(user__email=demo_email("student")).first()
+    enrollment = student and student.enrollments.filter(end_date__isnull=True).first()
+    if enrollment is None or student.self_reports.exists():
+        return 0
+    food = Service.objects.get(locale__language_code="en", name="Food")
+    self_report_submit(
+        student=student,
+        school=enrollment.school,
+        language="en",
+        answers=Answers(
+            wellbeing=2,
+            sleep="sometimes",
+            eating="no",
+            trusted_adult="yes",
+            services=[food],
+            talk_when="week",
+            talk_with="counselor",
+            own_words="We ran out of food at home on Thursday and I was too hungry to think "
+            "in maths. My mum says it will be better next week.",
+        ),
+        idempotency_key=uuid.UUID(int=seed),
+    )
+    return 1

@@ -209,7 +209,9 @@ class SelfReport(models.Model):
     school = models.ForeignKey("schoolwell.School", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(db_index=True)
     language = models.CharField(max_length=5)
-    wellbeing = models.PositiveSmallIntegerField(choices=Wellbeing.choices)
+    # Empty only on a check-in that signalled risk without saying how they are: such a
+    # check-in is saved whatever else was missing (see services.self_report_submit).
+    wellbeing = models.PositiveSmallIntegerField(choices=Wellbeing.choices, null=True, blank=True)
     sleep = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     eating = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     trusted_adult = models.CharField(max_length=10, choices=Answer.choices, blank=True)
@@ -230,7 +232,10 @@ class SelfReport(models.Model):
 
 
 class SelfReportRequest(models.Model):
-    """One thing the student asked for, each with its own intake in the queue."""
+    """One thing the student asked for. A check-in is one queue item (one intake listing its
+    requests); each request points at the intake that carries it, whose state the student
+    sees for that request. Check-ins made before that rule may point at an earlier intake
+    of their own (kept by migration 0002)."""
 
     class Kind(models.TextChoices):
         SERVICE = "service", _("Service")
@@ -244,6 +249,11 @@ class SelfReportRequest(models.Model):
     consent_needed = models.BooleanField(default=False)
     consent_rule = models.ForeignKey(
         ConsentRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The hub is purged before this app (schoolwell.retention.PURGE_ORDER): SET_NULL, so the
+    # purge of a student's intakes is not stopped by their requests, deleted right after.
+    intake = models.ForeignKey(
+        "support_team.Intake", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
 

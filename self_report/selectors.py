@@ -1,11 +1,12 @@
-"""Reads for the student's own pages: only their own reports, in plain words."""
+"""Reads of check-ins: the student's own pages (only their own reports, in plain words) and
+the team's check-in page."""
 
 from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from schoolwell.models import Student
-from self_report.models import SelfReport, SelfReportPage, Service
+from self_report.models import SelfReport, SelfReportPage, SelfReportRequest, Service
 from support_team.models import Intake
 
 
@@ -23,26 +24,26 @@ def services_for(*, student: Student, page: SelfReportPage) -> QuerySet[Service]
 
 
 def reports_for(*, student: Student) -> QuerySet[SelfReport]:
-    return SelfReport.objects.filter(student=student).prefetch_related("requests__service")
+    return SelfReport.objects.filter(student=student).prefetch_related(
+        "requests__service", "requests__intake"
+    )
 
 
 def request_statuses(*, student: Student, limit: int = 20) -> list[dict]:
-    """Each of the student's recent requests with where it is, in words a student uses."""
+    """Each of the student's recent requests with where it is, in words a student uses: the
+    state of the queue item that carries it (one per check-in)."""
     reports = list(reports_for(student=student)[:limit])
-    requests = [r for report in reports for r in report.requests.all()]
-    intakes = {
-        i.source_id: i
-        for i in Intake.objects.filter(
-            source=Intake.Source.SELF_REPORT, source_id__in=[str(r.pk) for r in requests]
-        )
-    }
-    rows = []
-    for request in requests:
-        intake = intakes.get(str(request.pk))
-        rows.append(
-            {"request": request, "report": request.report, "status": _status(request, intake)}
-        )
-    return rows
+    return [
+        {"request": request, "report": report, "status": _status(request, request.intake)}
+        for report in reports
+        for request in report.requests.all()
+    ]
+
+
+def checkin_requests(*, report: SelfReport) -> list[SelfReportRequest]:
+    """What the check-in asked for, each with the queue item that carries it (the team's
+    check-in page; the report itself was fetched through permissions.get_checkin_or_404)."""
+    return list(report.requests.select_related("service", "consent_rule", "intake"))
 
 
 def _status(request, intake: Intake | None) -> str:

@@ -7,12 +7,20 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolwell.idempotency import create_once
 from schoolwell.models import School, Student
-from self_report.models import ConsentRule, RiskPhrase, SelfReport, SelfReportRequest, Service
+from self_report.models import (
+    OWN_WORDS_MAX,
+    ConsentRule,
+    RiskPhrase,
+    SelfReport,
+    SelfReportRequest,
+    Service,
+)
 from support_team import services as hub
 from support_team.models import Intake, TimelineEntry
 
@@ -35,8 +43,9 @@ def risk_in_words(text: str) -> bool:
 
 
 def submission_allowed(student: Student) -> bool:
-    """A per-student limit on submissions per hour, counted in the cache. With the cache
-    unreachable (Redis down) the limit is waived: a student's request is never lost to it."""
+    """A per-student limit on submissions per hour (against floods), counted in the cache.
+    With the cache unreachable (Redis down) the limit is waived. Asked only about check-ins
+    that signal no risk: see self_report_submit."""
     key = f"self-report-rate:{student.pk}"
     try:
         cache.add(key, 0, 3600)
@@ -50,9 +59,13 @@ def submission_allowed(student: Student) -> bool:
         return True
 
 
+class CheckInNotSent(Exception):
+    """A check-in that signals no risk, over the hourly limit: nothing was saved."""
+
+
 @dataclass
 class Answers:
-    wellbeing: int
+    wellbeing: int | None
     sleep: str = ""
     eating: str = ""
     trusted_adult: str = ""
@@ -64,26 +77,51 @@ class Answers:
     own_words: str = ""
 
 
+def signals_risk(*, hurting_self: bool, unsafe_at_home: bool, own_words: str) -> bool:
+    """A safety box ticked, or a risk phrase in the student's own words."""
+    return hurting_self or unsafe_at_home or risk_in_words(own_words)
+
+
 def self_report_submit(
     *, student: Student, school: School, language: str, answers: Answers, idempotency_key: uuid.UUID
 ) -> tuple[SelfReport, bool]:
-    """Save the report and open one intake per request, in one transaction. Risk of harm (a
-    safety answer or a risk phrase in the student's words) opens an urgent intake, which
-    alerts the safeguarding leads. A second submit with the same key changes nothing."""
+    """Save the check-in and open one intake for it, listing its requests, in one
+    transaction. A check-in that signals risk of harm (a safety box or a risk phrase) is
+    never refused: it is saved and its intake is urgent (which alerts the safeguarding
+    leads), whatever the hourly limit says. One that signals no risk, over the limit, raises
+    CheckInNotSent and saves nothing. A second submit with the same key changes nothing and
+    is not counted."""
+    earlier = SelfReport.objects.filter(student=student, idempotency_key=idempotency_key).first()
+    if earlier is not None:
+        return earlier, False
+    risk = signals_risk(
+        hurting_self=answers.hurting_self,
+        unsafe_at_home=answers.unsafe_at_home,
+        own_words=answers.own_words,
+    )
+    if not risk and not submission_allowed(student):
+        raise CheckInNotSent
 
     def create(key: uuid.UUID) -> SelfReport:
         # Queue and chronology lines are records for the team: written in the site's
         # language, whatever language the student used.
         with translation.override(settings.LANGUAGE_CODE):
-            return _submit(student, school, language, answers, key)
+            return _submit(student, school, language, answers, key, risk=risk)
 
     return create_once(
         SelfReport, key=idempotency_key, owner_field="student", owner=student, create=create
     )
 
 
-def _submit(student, school, language, answers: Answers, idempotency_key) -> SelfReport:
-    risk = answers.hurting_self or answers.unsafe_at_home or risk_in_words(answers.own_words)
+@dataclass
+class _Part:
+    """One request of the check-in (not saved yet) and the urgency it asks of the queue."""
+
+    request: SelfReportRequest
+    urgency: int
+
+
+def _submit(student, school, language, answers: Answers, idempotency_key, *, risk) -> SelfReport:
     report = SelfReport(
         student=student,
         school=school,
@@ -97,56 +135,106 @@ def _submit(student, school, language, answers: Answers, idempotency_key) -> Sel
         unsafe_at_home=answers.unsafe_at_home,
         talk_when=answers.talk_when,
         talk_with=answers.talk_with,
-        own_words=answers.own_words,
+        # Longer words come only from a risk check-in the form refused (views._risk_answers):
+        # kept up to the limit rather than lost with the rest.
+        own_words=answers.own_words[:OWN_WORDS_MAX],
         risk_flagged=risk,
         idempotency_key=idempotency_key,
     )
     report.full_clean(validate_unique=False)  # the unique key is the database's to enforce
     report.save()
-    if risk:
-        _request(
-            report,
-            SelfReportRequest.Kind.SAFETY,
-            Intake.Urgency.URGENT,
-            _("Student self-report: safety answer, see now"),
+    parts = _parts(report, answers, risk=risk)
+    intake = None
+    if parts:
+        intake = hub.intake_open(
+            school=school,
+            student=student,
+            source=Intake.Source.SELF_REPORT,
+            source_id=str(report.pk),
+            summary=checkin_summary(report, parts),
+            urgency=min(part.urgency for part in parts),
+            opened_by=student.user,
         )
-    for service in answers.services:
-        _service_request(report, service)
-    if answers.talk_when:
-        urgency = (
-            Intake.Urgency.HIGH
-            if answers.talk_when == SelfReport.TalkWhen.TODAY
-            else Intake.Urgency.NORMAL
-        )
-        _request(
-            report,
-            SelfReportRequest.Kind.TALK,
-            urgency,
-            _("Asked to talk (%(when)s), prefers %(who)s")
-            % {
-                "when": report.get_talk_when_display(),
-                "who": report.get_talk_with_display() or _("anyone"),
-            },
-        )
-    if not report.requests.exists() and report.wellbeing <= SelfReport.Wellbeing.LOW:
-        _request(
-            report,
-            SelfReportRequest.Kind.CHECKIN,
-            Intake.Urgency.NORMAL,
-            _("Check-in: %(how)s") % {"how": report.get_wellbeing_display()},
-        )
+    for part in parts:
+        part.request.intake = intake
+        part.request.full_clean()
+        part.request.save()
+    how = report.get_wellbeing_display() or _("no answer")
     hub.timeline_add(
         student=student,
         school=school,
         source=TimelineEntry.Source.SELF_REPORT,
-        title=_("Student check-in (%(how)s), %(n)s request(s)")
-        % {"how": report.get_wellbeing_display(), "n": report.requests.count()},
+        title=_("Student check-in (%(how)s), %(n)s request(s)") % {"how": how, "n": len(parts)},
         at=report.submitted_at,
+        link=reverse("self_report:checkin", args=[report.pk]),
     )
     return report
 
 
-def _service_request(report: SelfReport, service: Service) -> SelfReportRequest:
+def _parts(report: SelfReport, answers: Answers, *, risk: bool) -> list[_Part]:
+    Kind = SelfReportRequest.Kind
+    parts = []
+    if risk:
+        parts.append(
+            _Part(SelfReportRequest(report=report, kind=Kind.SAFETY), Intake.Urgency.URGENT)
+        )
+    parts += [_service_part(report, service) for service in answers.services]
+    if report.talk_when:
+        today = report.talk_when == SelfReport.TalkWhen.TODAY
+        parts.append(
+            _Part(
+                SelfReportRequest(report=report, kind=Kind.TALK),
+                Intake.Urgency.HIGH if today else Intake.Urgency.NORMAL,
+            )
+        )
+    low = report.wellbeing is not None and report.wellbeing <= SelfReport.Wellbeing.LOW
+    if not parts and low:
+        parts.append(
+            _Part(SelfReportRequest(report=report, kind=Kind.CHECKIN), Intake.Urgency.NORMAL)
+        )
+    return parts
+
+
+def checkin_summary(report: SelfReport, parts: list[_Part]) -> str:
+    """The queue line of a check-in: what it asks for, never what the student wrote, e.g.
+    "Check-in: safety answer, see now · asked for Food · wants to talk: Today, prefers any
+    adult". Each part once, in the order the form asks; cut at the queue line's 200."""
+    Kind = SelfReportRequest.Kind
+    kinds = {part.request.kind for part in parts}
+    said = []
+    if Kind.SAFETY in kinds:
+        said.append(_("safety answer, see now"))
+    services = [part for part in parts if part.request.kind == Kind.SERVICE]
+    if services:
+        names = ", ".join(part.request.service.name for part in services)
+        said.append(_("asked for %(services)s") % {"services": names})
+        # Which rule applied, so nobody starts before home agrees.
+        ages = {
+            part.request.service.name: part.request.consent_rule.min_age_without_consent
+            for part in services
+            if part.request.consent_needed
+        }
+        for age in sorted(set(ages.values())):
+            named = [name for name, under in ages.items() if under == age]
+            said.append(
+                _("guardian consent needed (under %(age)s): %(services)s")
+                % {"age": age, "services": ", ".join(named)}
+            )
+    if Kind.TALK in kinds:
+        said.append(
+            _("wants to talk: %(when)s, prefers %(who)s")
+            % {
+                "when": report.get_talk_when_display(),
+                "who": report.get_talk_with_display() or _("anyone"),
+            }
+        )
+    if Kind.CHECKIN in kinds:
+        said.append(_("feeling %(how)s") % {"how": report.get_wellbeing_display()})
+    line = _("Check-in: %(parts)s") % {"parts": " · ".join(said)}
+    return line if len(line) <= 200 else line[:199] + "…"
+
+
+def _service_part(report: SelfReport, service: Service) -> _Part:
     original = (
         service.get_translation(service.get_default_locale()) if service.locale_id else service
     )
@@ -155,20 +243,14 @@ def _service_request(report: SelfReport, service: Service) -> SelfReportRequest:
     ).first()
     age = _age(report.student)
     needed = rule is not None and (age is None or age < rule.min_age_without_consent)
-    summary = _("Asked for: %(service)s") % {"service": original.name}
-    if needed:  # the queue shows which rule applied, so nobody starts before home agrees
-        summary += " · " + _("guardian consent needed (under %(age)s)") % {
-            "age": rule.min_age_without_consent
-        }
-    return _request(
-        report,
-        SelfReportRequest.Kind.SERVICE,
-        Intake.Urgency.NORMAL,
-        summary,
+    request = SelfReportRequest(
+        report=report,
+        kind=SelfReportRequest.Kind.SERVICE,
         service=original,
         consent_rule=rule,
         consent_needed=needed,
     )
+    return _Part(request, Intake.Urgency.NORMAL)
 
 
 def _age(student: Student) -> int | None:
@@ -177,21 +259,3 @@ def _age(student: Student) -> int | None:
     today = timezone.localdate()
     born = student.date_of_birth
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _request(
-    report: SelfReport, kind: str, urgency: int, summary: str, **fields
-) -> SelfReportRequest:
-    request = SelfReportRequest(report=report, kind=kind, **fields)
-    request.full_clean()
-    request.save()
-    hub.intake_open(
-        school=report.school,
-        student=report.student,
-        source=Intake.Source.SELF_REPORT,
-        source_id=str(request.pk),
-        summary=summary,
-        urgency=urgency,
-        opened_by=report.student.user,
-    )
-    return request

@@ -36,24 +36,31 @@ def self_report_page(request: HttpRequest, page: SelfReportPage) -> HttpResponse
     student, school = _student_and_school(request.user)
     page = page.localized.specific
     catalogue = selectors.services_for(student=student, page=page)
-    form = SelfReportForm(request.POST or None, page=page, services=catalogue)
-    if request.method == "POST" and form.is_valid():
-        if services.submission_allowed(student):
-            report, _created = services.self_report_submit(
-                student=student,
-                school=school,
-                language=get_language(),
-                answers=_answers(form.cleaned_data),
-                idempotency_key=form.cleaned_data["idempotency_key"],
-            )
-            return redirect("self_report:done", pk=report.pk)
-        messages.error(
-            request,
-            _(
-                "You have sent a lot of check-ins in the last hour. Please wait a little, "
-                "or talk to an adult at school now."
-            ),
-        )
+    posted = request.method == "POST"
+    form = SelfReportForm(request.POST if posted else None, page=page, services=catalogue)
+    if posted:
+        answers = _answers(form.cleaned_data) if form.is_valid() else _risk_answers(form)
+        if answers is not None:
+            try:
+                report, _created = services.self_report_submit(
+                    student=student,
+                    school=school,
+                    language=get_language(),
+                    answers=answers,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                )
+            except services.CheckInNotSent:
+                # The form comes back as they filled it in: they can send it again later.
+                messages.error(
+                    request,
+                    _(
+                        "Your check-in was not sent: you have sent a lot of check-ins in the "
+                        "last hour. Your answers are still here, so you can send them again "
+                        "later. If you need someone now, talk to an adult at school."
+                    ),
+                )
+            else:
+                return redirect("self_report:done", pk=report.pk)
     return render(
         request,
         "self_report/self_report_page.html",
@@ -66,18 +73,33 @@ def self_report_page(request: HttpRequest, page: SelfReportPage) -> HttpResponse
 
 
 def _answers(data: dict) -> services.Answers:
+    talk_when = data.get("talk_when", NOT_NOW)
     return services.Answers(
-        wellbeing=data["wellbeing"],
+        wellbeing=data.get("wellbeing"),
         sleep=data.get("sleep", ""),
         eating=data.get("eating", ""),
         trusted_adult=data.get("trusted_adult", ""),
-        hurting_self=data["hurting_self"],
-        unsafe_at_home=data["unsafe_at_home"],
-        services=list(data["services"]),
-        talk_when="" if data["talk_when"] == NOT_NOW else data["talk_when"],
-        talk_with=data["talk_with"] if data["talk_when"] not in ("", NOT_NOW) else "",
-        own_words=data["own_words"],
+        hurting_self=data.get("hurting_self", False),
+        unsafe_at_home=data.get("unsafe_at_home", False),
+        services=list(data.get("services", [])),
+        talk_when="" if talk_when == NOT_NOW else talk_when,
+        talk_with=data.get("talk_with", "") if talk_when != NOT_NOW else "",
+        own_words=data.get("own_words", ""),
     )
+
+
+def _risk_answers(form: SelfReportForm) -> services.Answers | None:
+    """A refused form that signals risk (a safety box, a risk phrase in the words as typed)
+    is saved all the same, with the answers that were valid: a student who ticked "I do not
+    feel safe at home" and skipped the first question, or wrote too much, must still be seen
+    today and shown crisis help now. Anything else refused: None (the form shows why)."""
+    words = str(form.data.get("own_words", "")).replace("\x00", "").strip()
+    answers = _answers(form.cleaned_data)
+    answers.own_words = words
+    risk = services.signals_risk(
+        hurting_self=answers.hurting_self, unsafe_at_home=answers.unsafe_at_home, own_words=words
+    )
+    return answers if risk else None
 
 
 @permissions.require(permissions.can_self_report)

@@ -153,7 +153,7 @@ def test_a_student_checks_in_in_english(page, student):
     sees_the_confirmation_then_the_statuses(page, EN, shot="self-report-en")
     report = SelfReport.objects.get()
     assert (report.language, report.talk_when, report.talk_with) == ("en", "today", "counselor")
-    assert Intake.objects.filter(source="self_report").count() == 3
+    assert Intake.objects.filter(source="self_report").count() == 1  # one check-in, one item
 
 
 def test_a_student_checks_in_in_spanish(page, student):

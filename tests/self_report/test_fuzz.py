@@ -1,5 +1,6 @@
-"""Malformed and oversized check-ins are refused and save nothing; whatever a student's
-browser (or anything else) posts, the page never answers with a server error.
+"""Malformed and oversized check-ins are refused and save nothing, unless they signal risk (a
+safety box ticked, a risk phrase in the words): those are saved all the same. Whatever a
+student's browser (or anything else) posts, the page never answers with a server error.
 
 Each example breaks none, one or two fields of an otherwise ordinary check-in, and the test
 knows whether Django should accept the result, so the property is exact: accepted data makes
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from self_report.models import OWN_WORDS_MAX, SelfReport, SelfReportRequest, Service
+from self_report.services import risk_in_words
 from support_team.models import Intake, TimelineEntry
 
 MISSING = object()  # the field is left out of the post
@@ -63,6 +65,12 @@ def own_words_ok(value) -> bool:
         return True
     text = decoded(value)
     return "\x00" not in text and len(text.strip()) <= OWN_WORDS_MAX
+
+
+def ticked(value: str) -> bool:
+    """Whether Django's CheckboxInput reads this value as a tick: anything but "" or "false"."""
+    text = decoded(value)
+    return text != "" and text.lower() != "false"
 
 
 def key_ok(value) -> bool:
@@ -147,10 +155,14 @@ def submissions(draw, english: list[int], spanish: list[int]):
         accepted = False  # "who" without "when" is asked again
     pairs = [(name, v) for name, v in values.items() if name != "services" and v is not MISSING]
     pairs += [("services", pk) for pk in values["services"]]
+    risk = values["own_words"] is not MISSING and risk_in_words(decoded(values["own_words"]))
     for name in TICKS:  # any value is a tick or not: never wrong
         tick = draw(st.one_of(st.just(MISSING), st.just("on"), ODD_TEXT))
         if tick is not MISSING:
             pairs.append((name, tick))
+            risk |= ticked(tick)
+    # A check-in that signals risk is saved whatever else is wrong with it (its valid parts).
+    accepted |= risk
     if draw(st.booleans()):  # a field nobody asked for
         name = draw(st.text(max_size=10).filter(lambda n: n not in (*FIELDS, *TICKS)))
         pairs.append((name, "x"))

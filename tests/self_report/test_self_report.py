@@ -49,10 +49,11 @@ def test_a_student_opts_in_to_two_services_and_asks_to_talk_today(
     assert response["Location"] == reverse("self_report:done", args=[report.pk])
     kinds = sorted(report.requests.values_list("kind", flat=True))
     assert kinds == ["service", "service", "talk"]
-    intakes = Intake.objects.filter(source="self_report")
-    assert intakes.count() == 3
-    assert intakes.get(urgency=Intake.Urgency.HIGH).summary.startswith("Asked to talk")
-    assert not any(SENTINEL in i.summary for i in intakes)
+    intake = Intake.objects.get(source="self_report")  # one check-in, one queue item
+    assert intake.urgency == Intake.Urgency.HIGH  # the talk today is the most urgent part
+    assert "asked for Help with schoolwork, Food" in intake.summary  # in the catalogue's order
+    assert "wants to talk: Today, prefers A counselor" in intake.summary
+    assert SENTINEL not in intake.summary
     done = client.get(response["Location"]).content.decode()
     assert "What happens next" in done and "You are not alone" not in done
     again = client.get("/self-report/").content.decode()
