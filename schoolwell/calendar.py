@@ -44,6 +44,26 @@ def add_school_days(*, school: School, start: datetime, days: int) -> datetime:
     return timezone.make_aware(datetime.combine(current, local.time()), local.tzinfo)
 
 
+def closed_days_by_school(*, schools: list[School], start: date, end: date) -> dict[int, set[date]]:
+    """school id -> its holidays between two dates, inclusive, for several schools in one
+    query (a list page that counts school days for each of its rows)."""
+    closed: dict[int, set[date]] = {school.pk: set() for school in schools}
+    if not schools:
+        return closed
+    districts: dict[int, list[int]] = {}
+    for school in schools:
+        districts.setdefault(school.district_id, []).append(school.pk)
+    days = (
+        Holiday.objects.filter(district_id__in=list(districts), date__range=(start, end))
+        .filter(Q(school__isnull=True) | Q(school_id__in=list(closed)))
+        .values_list("district_id", "school_id", "date")
+    )
+    for district_id, school_id, day in days:
+        for pk in [school_id] if school_id else districts[district_id]:
+            closed[pk].add(day)
+    return closed
+
+
 def school_days_between(*, school: School, start: datetime, end: datetime) -> int:
     """Whole school days that have passed from `start` to `end` (0 when end is earlier)."""
     if end <= start:

@@ -5,6 +5,9 @@
 // minutes, the whole table body is fetched again:
 // events may be lost, the database is the truth. An urgent item that arrives is highlighted, announced (the words
 // come from the template) and, unless the sound is turned off, marked by a short tone.
+// Each row's "time left" text is the server's: the page re-reads its rows when the soonest of
+// them would change (data-tick), and the tab title's count of unclaimed urgent items comes
+// with every re-read (a response header), the title's words from the template.
 (function () {
   "use strict";
   const table = document.getElementById("queue");
@@ -13,7 +16,12 @@
   const announcer = document.getElementById("queue-announce");
   const soundControl = document.getElementById("sound-control");
   const soundToggle = document.getElementById("sound-toggle");
-  const SOUND_KEY = "schoolwell.queue.sound";
+  const soundBlocked = document.getElementById("sound-blocked");
+  // Per person: a shared school computer keeps each team member's own choice.
+  const SOUND_KEY = "schoolwell.queue.sound." + (soundToggle ? soundToggle.dataset.user : "");
+  const URGENT_HEADER = "X-Urgent-Unclaimed";
+  // Never re-read for the countdown more often than this, whatever the server asks.
+  const MIN_TICK_MS = 15000;
   const PRESENCE_REFRESH_MS = 45000;
   // A lost event about an item this page has never seen leaves no version gap to notice
   // (measured under load by bench/load.py): a quiet full re-read every two minutes while
@@ -23,10 +31,17 @@
   // data-heartbeat ms. Three missed in a row: the connection or its subscription is dead
   // without having said so; reconnect, which re-reads the whole queue.
   const SILENCE_MS = 3 * Number(table.dataset.heartbeat || 5000);
+  // The server closes with this when the session has ended (signed out, expired, deactivated)
+  // or the person may no longer see this queue: stop, take the rows off the screen, and do
+  // not reconnect; a reload goes through sign-in and the server's checks again.
+  const SIGNED_OUT = 4401;
   const versions = new Map();
+  const timers = [];
+  let ended = false;
   let delay = 1000;
   let connectedBefore = false;
   let audio = null;
+  let tickTimer = null;
 
   // --- where rows come from: the page's URL parameters go along ---------------------------
   function withFilters(path, extra) {
@@ -47,22 +62,41 @@
     });
   }
 
-  // Rows of one student sit together; the first of each group is marked (the server does the
-  // same when it renders the page).
+  // A student's rows of one urgency sit together; the first of each group is marked (the
+  // server does the same when it renders the page).
   function regroup() {
     let previous = null;
     rows().forEach(function (row) {
-      const start = row.dataset.student !== previous;
+      const start = row.dataset.group !== previous;
       row.classList.toggle("group-start", start);
       row.classList.toggle("group-cont", !start);
-      previous = row.dataset.student;
+      previous = row.dataset.group;
     });
+  }
+
+  function showCount(count) {
+    if (ended || count === null || !/^\d+$/.test(count)) return;
+    document.title = count === "0"
+      ? table.dataset.titleCalm
+      : table.dataset.titleUrgent.replace("#", count);
+  }
+
+  // Re-read the rows when the first "time left" would change (seconds, from the server).
+  function scheduleTick() {
+    clearTimeout(tickTimer);
+    const body = document.getElementById("queue-rows");
+    const seconds = Number(body && body.dataset.tick);
+    if (ended || !seconds) return;
+    tickTimer = setTimeout(function () {
+      if (document.visibilityState === "visible") refetchAll().catch(function () {});
+    }, Math.max(seconds * 1000 + 500, MIN_TICK_MS));
   }
 
   async function fetchText(url) {
     const response = await fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
-    if (response.status === 204) return "";
     if (!response.ok) throw new Error(response.status);
+    showCount(response.headers.get(URGENT_HEADER));
+    if (response.status === 204) return "";
     return response.text();
   }
 
@@ -80,12 +114,22 @@
     return (stored() || soundToggle.dataset.default) === "on";
   }
 
+  // Browsers only let a page make sound after the person has interacted with it: until then
+  // the context stays suspended, and the page says so (in the template's words) while the
+  // sound is meant to be on.
+  function showBlocked() {
+    if (soundBlocked) soundBlocked.hidden = !(soundOn() && audio && audio.state !== "running");
+  }
+
   function unlockAudio() {
-    // Browsers only let a page make sound after the person has interacted with it.
     const Context = window.AudioContext || window.webkitAudioContext;
     if (!Context) return;
-    if (!audio) audio = new Context();
-    if (audio.state === "suspended") audio.resume();
+    if (!audio) {
+      audio = new Context();
+      audio.addEventListener("statechange", showBlocked);
+    }
+    if (audio.state === "suspended") audio.resume().catch(function () {}).then(showBlocked);
+    showBlocked();
   }
 
   function tone() {
@@ -120,7 +164,11 @@
     soundToggle.addEventListener("change", function () {
       store(soundToggle.checked ? "on" : "off");
       if (soundToggle.checked) unlockAudio();
+      showBlocked();
     });
+    // Tried at once: a browser that allows sound (a site the person uses often) starts now;
+    // one that does not leaves it suspended until the first click or key.
+    unlockAudio();
     ["click", "keydown"].forEach(function (type) {
       document.addEventListener(type, unlockAudio, { once: true });
     });
@@ -130,14 +178,17 @@
   async function refetchAll() {
     const before = new Set(versions.keys());
     const html = await fetchText(withFilters(table.dataset.rows, { partial: "rows" }));
+    if (ended) return;  // fetched before the session ended: not to be shown now
     document.getElementById("queue-rows").outerHTML = html;
     remember();
     regroup();
+    scheduleTick();
     cue(Array.from(rows()).filter(function (row) { return !before.has(row.id.slice(7)); }));
   }
 
   async function refreshRow(id) {
     const html = await fetchText(withFilters(table.dataset.row.replace("/0/", "/" + id + "/")));
+    if (ended) return;
     const existing = document.getElementById("intake-" + id);
     if (!html) {
       if (existing) existing.remove();
@@ -173,7 +224,7 @@
     // Once: on close, or when the watchdog gives up on a socket that may never say "close"
     // (a dead connection can take minutes to), whichever comes first.
     function retire() {
-      if (retired) return;
+      if (retired || ended) return;
       retired = true;
       clearInterval(watchdog);
       status.textContent = status.dataset.offline;
@@ -210,18 +261,33 @@
       const gap = known !== undefined && event.version > known + 1;
       (gap ? refetchAll() : refreshRow(event.intake)).catch(refetchAll);
     });
-    socket.addEventListener("close", retire);
+    socket.addEventListener("close", function (event) {
+      if (event.code !== SIGNED_OUT) return retire();
+      retired = true;
+      clearInterval(watchdog);
+      end();
+    });
+  }
+
+  function end() {
+    ended = true;
+    timers.forEach(clearInterval);
+    clearTimeout(tickTimer);
+    document.getElementById("queue-rows").replaceChildren();
+    versions.clear();
+    status.textContent = status.dataset.ended;
   }
 
   if (soundToggle) setUpSound();
   remember();
   regroup();
-  setInterval(refreshPresence, PRESENCE_REFRESH_MS);
-  setInterval(function () {
+  scheduleTick();
+  timers.push(setInterval(refreshPresence, PRESENCE_REFRESH_MS));
+  timers.push(setInterval(function () {
     if (document.visibilityState === "visible") refetchAll().catch(function () {});
-  }, RESYNC_MS);
+  }, RESYNC_MS));
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") refetchAll().catch(function () {});
+    if (!ended && document.visibilityState === "visible") refetchAll().catch(function () {});
   });
   connect();
 })();

@@ -11,6 +11,7 @@ from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re
     QUEUE_PAGE_SIZE,
     QueueFilters,
     category_names,
+    next_tick,
     open_case_for,
     other_open_intakes,
     presence_entries,
@@ -20,6 +21,7 @@ from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re
     queue_rows,
     routable_services,
     source_category_slugs,
+    unclaimed_urgent_count,
 )
 
 

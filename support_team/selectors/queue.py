@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -24,6 +25,7 @@ from django.urls import reverse
 from schoolwell import permissions
 from schoolwell.models import User
 from support_team.models import Case, Intake, TimelineEntry
+from support_team.selectors import time_left
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +67,16 @@ def _concern_link_parts() -> tuple[str, str]:
 
 
 def _groups(intakes: QuerySet[Intake], *, limit: int | None) -> list[dict]:
-    """The students of the filtered queue, most urgent group first, then nearest target:
-    each with its figures (most urgent item, nearest target, open items). Only as many groups
-    as it takes to hold `limit` items (all of them when None)."""
+    """The groups of the filtered queue: one per student *and urgency*, so a student with an
+    urgent and a normal item has two groups, one among the urgent items and one among the
+    normal ones. Urgent groups first, then high, then normal; within an urgency, the group
+    whose item is due soonest (overdue first) leads. Grouping can therefore never put an item
+    below a less urgent one. Each with its figures (urgency, nearest target, items). Only as
+    many groups as it takes to hold `limit` items (all of them when None)."""
     groups = (
         intakes.order_by()
-        .values("student_id")
-        .annotate(urgency=Min("urgency"), target=Min("target_at"), size=Count("id"))
+        .values("urgency", "student_id")
+        .annotate(target=Min("target_at"), size=Count("id"))
         .order_by("urgency", "target", "student_id")
     )
     if limit is None:
@@ -87,21 +92,22 @@ def _groups(intakes: QuerySet[Intake], *, limit: int | None) -> list[dict]:
 
 
 def _ordered_rows(intakes: QuerySet[Intake], *, limit: int | None) -> list[Intake]:
-    """Open intakes, grouped by student: groups come in the order of their most urgent, then
-    nearest-target intake, and within a group the same order again. Two queries whatever
-    the queue's size: the group figures over the filtered intakes, then the rows of the
-    first groups only, so nothing per row (joins, the categories subquery) is computed for
-    rows the page does not show. (A window function over every open intake gave the same
-    order in one query, but SQLite worked out each row's joins and categories before the
-    LIMIT: 4-5x the floor at 10,000 open intakes; see docs/performance.md.)
+    """Open intakes by urgency, then time left to target, a student's items of one urgency
+    sitting together (see _groups). Two queries whatever the queue's size: the group figures
+    over the filtered intakes, then the rows of the first groups only, so nothing per row
+    (joins, the categories subquery) is computed for rows the page does not show. (A window
+    function over every open intake gave the same order in one query, but SQLite worked out
+    each row's joins and categories before the LIMIT: 4-5x the floor at 10,000 open
+    intakes; see docs/performance.md.)
 
     Each row also carries `source_categories` (",slug,slug," for a teacher concern, read from
-    the concern's chronology line; empty otherwise), `group_urgency`, `group_target` and
-    `group_size`."""
+    the concern's chronology line; empty otherwise), `group_urgency`, `group_target` (its
+    group's figures) and `group_size` (all the student's open items under the filters, at
+    every urgency, so a row says when more of theirs sit further down)."""
     groups = _groups(intakes, limit=limit)
     if not groups:
         return []
-    rank = {g["student_id"]: n for n, g in enumerate(groups)}
+    rank = {(g["urgency"], g["student_id"]): n for n, g in enumerate(groups)}
     before, after = _concern_link_parts()
     concern_line = TimelineEntry.objects.filter(
         student_id=OuterRef("student_id"),
@@ -109,15 +115,29 @@ def _ordered_rows(intakes: QuerySet[Intake], *, limit: int | None) -> list[Intak
         source=TimelineEntry.Source.CONCERN,
         link=Concat(Value(before), OuterRef("source_id"), Value(after), output_field=CharField()),
     ).values("categories")[:1]
+    student_items = (
+        intakes.filter(student_id=OuterRef("student_id"))
+        .order_by()
+        .values("student_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    last = groups[-1]
+    # Groups come urgency by urgency, so every group of a more urgent level than the last
+    # one taken is on the page; of the last level, the students taken so far.
+    last_level = [g["student_id"] for g in groups if g["urgency"] == last["urgency"]]
     rows = (
-        intakes.filter(student_id__in=list(rank))
+        intakes.filter(
+            Q(urgency__lt=last["urgency"]) | Q(urgency=last["urgency"], student_id__in=last_level)
+        )
         .select_related("student", "school", "claimed_by")
         .annotate(
             source_categories=SqlCase(
                 When(source=Intake.Source.CONCERN, then=Subquery(concern_line)),
                 default=Value(""),
                 output_field=CharField(),
-            )
+            ),
+            student_items=Subquery(student_items),
         )
     )
     if limit is not None:
@@ -125,19 +145,21 @@ def _ordered_rows(intakes: QuerySet[Intake], *, limit: int | None) -> list[Intak
         # show; only the last group can run past the page. Its rows come after the others,
         # in their own order, so the LIMIT cuts it and nothing else (the final order is
         # set below).
-        last = groups[-1]["student_id"]
         rows = rows.order_by(
-            SqlCase(When(student_id=last, then=Value(1)), default=Value(0)),
+            SqlCase(
+                When(urgency=last["urgency"], student_id=last["student_id"], then=Value(1)),
+                default=Value(0),
+            ),
             "urgency",
             "target_at",
             "pk",
         )[:limit]
-    ordered = sorted(rows, key=lambda i: (rank[i.student_id], i.urgency, i.target_at, i.pk))
+    ordered = sorted(rows, key=lambda i: (rank[(i.urgency, i.student_id)], i.target_at, i.pk))
     for row in ordered:
-        group = groups[rank[row.student_id]]
+        group = groups[rank[(row.urgency, row.student_id)]]
         row.group_urgency = group["urgency"]
         row.group_target = group["target"]
-        row.group_size = group["size"]
+        row.group_size = row.student_items
     return ordered
 
 
@@ -149,8 +171,10 @@ def category_names() -> dict[str, str]:
 
 
 def _decorate(intakes: list[Intake], *, user: User) -> list[Intake]:
-    """Give each row its category names and the names of the others who have it open, with
-    one categories query and one cache read for the whole list."""
+    """Give each row its category names, the names of the others who have it open and its
+    time left (`time_left`), with one categories query, one cache read and one holidays
+    query for the whole list."""
+    time_left.annotate_time_left(intakes, now=time_left.clock())
     names = category_names()
     viewers = presence_for(intake_ids=[i.pk for i in intakes], exclude_user_id=user.pk)
     for intake in intakes:
@@ -164,6 +188,22 @@ def queue_rows(*, user: User, filters: QueueFilters) -> list[Intake]:
     """The first page of the queue, ready to render."""
     rows = _ordered_rows(_filtered(user, filters), limit=QUEUE_PAGE_SIZE)
     return _decorate(rows, user=user)
+
+
+def unclaimed_urgent_count(*, user: User) -> int:
+    """Urgent items nobody has claimed yet across all of the user's queue, whatever the page
+    is filtered to (the tab title shows it, so a filter never hides one)."""
+    return (
+        permissions.intakes_for(user)
+        .exclude(status=Intake.Status.CLOSED)
+        .filter(urgency=Intake.Urgency.URGENT, claimed_by__isnull=True)
+        .count()
+    )
+
+
+def next_tick(rows: list[Intake]) -> int:
+    """Seconds until the first row's time-left text would change (see time_left)."""
+    return min((row.time_left.changes_in for row in rows), default=time_left.IDLE_TICK)
 
 
 def queue_row(*, user: User, intake: Intake, filters: QueueFilters) -> Intake | None:

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwell import audit, permissions
-from schoolwell.models import Role
 from support_team import heartbeat, selectors, services
 from support_team.forms.triage import QueueFilterForm
 from support_team.models import Intake, TimelineEntry
+
+URGENT_HEADER = "X-Urgent-Unclaimed"
 
 
 def _filter_form(request: HttpRequest) -> QueueFilterForm:
@@ -28,15 +29,24 @@ def queue(request: HttpRequest) -> HttpResponse:
     template = "support_team/queue.html"
     if request.GET.get("partial") == "rows":
         template += "#rows"
+    urgent = selectors.unclaimed_urgent_count(user=request.user)
     context = {
         "intakes": intakes,
         "now": timezone.now(),
         "filter_form": form,
         "filtered": form.filters != selectors.QueueFilters(),
-        "sound_default": permissions.has_role(request.user, {Role.SAFEGUARDING_LEAD}),
+        "urgent_unclaimed": urgent,
+        "tick": selectors.next_tick(intakes),
         "heartbeat_ms": round(heartbeat.interval() * 1000),
     }
-    return render(request, template, context)
+    return _with_count(render(request, template, context), urgent)
+
+
+def _with_count(response: HttpResponse, urgent: int) -> HttpResponse:
+    """The live page keeps its tab title's count from this header on every re-read, the
+    answers with no body (204) included."""
+    response[URGENT_HEADER] = str(urgent)
+    return response
 
 
 @permissions.require(permissions.can_use_queue)
@@ -47,9 +57,11 @@ def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
     row = selectors.queue_row(
         user=request.user, intake=intake, filters=_filter_form(request).filters
     )
+    urgent = selectors.unclaimed_urgent_count(user=request.user)
     if row is None:
-        return HttpResponse(status=204)
-    return render(request, "support_team/queue.html#row", {"intake": row, "now": timezone.now()})
+        return _with_count(HttpResponse(status=204), urgent)
+    context = {"intake": row, "now": timezone.now()}
+    return _with_count(render(request, "support_team/queue.html#row", context), urgent)
 
 
 def _back(request: HttpRequest, intake: Intake) -> HttpResponse:
