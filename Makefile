@@ -22,7 +22,14 @@ seed: migrate
 
 # Runs the product with realistic demo data on the embedded default (SQLite, in-memory
 # channel layer): HTTP and websockets at http://127.0.0.1:8000.
-demo: seed
+# WhiteNoise serves the collected files with their gzip and brotli copies; collectstatic
+# runs again only when something under static/ changed.
+STATIC_FILES := $(shell find static -type f)
+staticfiles/.collected: $(STAMP) $(STATIC_FILES)
+	$(PY) manage.py collectstatic --noinput -v0
+	touch $@
+
+demo: seed staticfiles/.collected
 	@echo "SchoolWell is at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from community_links.models import Referral, Resource
 from community_links.models.directory import GRADE_CHOICES, WEB_URL
 from community_links.selectors.directory import language_choices
+from community_links.units import Units
 from concerns.models import Category
 from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 
@@ -29,19 +30,25 @@ class SearchForm(forms.Form):
     open_now = forms.BooleanField(required=False, label=_("Open now"))
     near = forms.ChoiceField(required=False, choices=NEAR_CHOICES, label=_("Distance from"))
     postcode = forms.CharField(required=False, max_length=20, label=_("Postcode"))
-    within_km = forms.FloatField(
-        required=False, min_value=0.1, max_value=500, label=_("Within (km)")
-    )
+    # In the district's unit (km or miles); the view converts it to km.
+    within = forms.FloatField(required=False, min_value=0.1, max_value=500)
     q = forms.CharField(required=False, max_length=100, label=_("Words"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units: Units, **kwargs):
         super().__init__(*args, **kwargs)
+        self.units = units
         self.fields["language"].choices = [("", _("Any language")), *language_choices()]
+        self.fields["near"].choices = [
+            (value, units.near_postcode if value == "postcode" else label)
+            for value, label in self.NEAR_CHOICES
+        ]
+        self.fields["postcode"].label = units.postcode_label
+        self.fields["within"].label = units.within_label
 
     def clean(self):
         data = super().clean()
         if data.get("near") == "postcode" and not data.get("postcode"):
-            self.add_error("postcode", _("Type a postcode, or pick another place."))
+            self.add_error("postcode", self.units.postcode_missing)
         return data
 
 

@@ -12,6 +12,9 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
+from django.utils.encoding import force_str
+
+from schoolwell.links import PublicSite, absolute
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +59,25 @@ class AccountAdapter(DefaultAccountAdapter):
         if address_over_limit and (user is None or not is_mfa_enabled(user)):
             raise self.validation_error("too_many_login_attempts")
         return user
+
+    # allauth builds its links and its `current_site` from the request (the Sites framework
+    # is not installed): every mail it sends goes through send_mail, and every link in them
+    # through the two URL methods below, so all of them use SITE_URL instead.
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        links = {
+            key: absolute(value)
+            for key, value in context.items()
+            if key.endswith("_url") and isinstance(value, str) and "://" in value
+        }
+        super().send_mail(
+            template_prefix, email, {**context, **links, "current_site": PublicSite()}
+        )
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{PublicSite.name}] {force_str(subject)}"
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return absolute(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return absolute(super().get_email_confirmation_url(request, emailconfirmation))

@@ -1,7 +1,9 @@
 """The core records every app builds on: who the students are, where they are enrolled, who
 works where and in which role. Access to them is decided in schoolwell.permissions."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +20,22 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+def default_country() -> str:
+    return settings.SCHOOLWELL_DEFAULT_COUNTRY
+
+
 class District(models.Model):
     sourced_id = models.CharField(max_length=255, unique=True)
     name = models.CharField(max_length=200)
+    # Sets how the district's pages speak of places: miles and "ZIP code" in the US, km and
+    # "postcode" elsewhere (community_links/units.py).
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default=default_country,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, e.g. US or GB."))],
+        help_text=_("ISO 3166-1 code, e.g. US"),
+    )
     retention_years = models.PositiveSmallIntegerField(default=7)
     suppression_threshold = models.PositiveSmallIntegerField(default=10)
     history = HistoricalRecords()
@@ -248,9 +263,14 @@ class Membership(models.Model):
 
 
 class AccessLog(models.Model):
-    """One row per staff read of a student's record: who, when, what and why; never content."""
+    """One row per read of a student's record: who, when, what and why; never content. Who
+    is a signed-in user, or, for a reader without an account (a partner opening a referral
+    through its signed link), `actor` says who the access was given to."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     student = models.ForeignKey(
         Student, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -263,9 +283,15 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(actor=""), name="access_log_names_who"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.action} {self.object_type}:{self.object_id} at {self.at}"
+        who = self.user_id or self.actor
+        return f"{who} {self.action} {self.object_type}:{self.object_id} at {self.at}"
 
 
 class DisclosureQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, HTTPS=true and TASK_BACKEND=database (docs
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -78,7 +79,26 @@ if not SECRET_KEY or (
         "characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`"
     )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+LOCAL_SITE_URL = "http://127.0.0.1:8000"
+# Every link in an e-mail (ours and allauth's: schoolwell/auth.py) starts with SITE_URL, never
+# with the Host a request happened to carry. A server set up for others must say where it is
+# reachable, or its mails would point people at 127.0.0.1.
+SITE_URL = envstr("SITE_URL", LOCAL_SITE_URL).rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname or _site.path or _site.query:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be like https://schoolwell.example.org, not {SITE_URL!r}"
+    )
+_for_others = HTTPS or set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "::1", "testserver"}
+if (
+    not DEBUG
+    and _for_others
+    and (SITE_URL == LOCAL_SITE_URL or (HTTPS and _site.scheme != "https"))
+):
+    raise ImproperlyConfigured(
+        "SITE_URL must be this server's public address (https://... with HTTPS=true): "
+        "links in e-mails are built from it"
+    )
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
@@ -124,6 +144,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages leave gzip-compressed (static files come precompressed from WhiteNoise, which
+    # answers before this). BREACH: a compressed page that carries a secret and reflects
+    # attacker-chosen text lets someone who sees the sizes guess the secret. Django masks
+    # the CSRF token afresh in every response (since 1.10), and GZipMiddleware pads each
+    # body with random bytes (Heal The Breach, Django 4.2+), so sizes do not converge.
+    "django.middleware.gzip.GZipMiddleware",
     "schoolwell.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -299,7 +325,9 @@ MFA_TOTP_ISSUER = "SchoolWell"
 # A code typed as it rolls over, or sent from a phone a little behind, still counts: one
 # 30 s step either side (RFC 6238 section 5.2). allauth never accepts the same code twice.
 MFA_TOTP_TOLERANCE = 1
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail sends a signed-in person without editor rights to its login URL: that route
+# (schoolwell/cms_access.py) answers them 403; allauth would send them back (a loop).
+WAGTAILADMIN_LOGIN_URL = "wagtail_admin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)  # idle: renewed on every request
@@ -346,7 +374,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
+# Off unless DEBUG: WhiteNoise then serves collectstatic's output with its .gz/.br siblings
+# (`make demo` and docs/deploy.md run collectstatic); finders serve the sources, uncompressed.
+WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", DEBUG)
 
 # --- Wagtail ----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "SchoolWell"
@@ -361,6 +391,20 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # --- SchoolWell -------------------------------------------------------------------------------
 DEMO_PASSWORD = envsecret("DEMO_PASSWORD", "schoolwell-demo-2026")
 SCHOOLWELL_DEFAULT_RETENTION_YEARS = envint("RETENTION_YEARS", 7)
+# Keys the small random adjustment of every published trends count (trends/cellkey.py). Keep it
+# for good: a new value re-draws every figure, and someone holding exports from before and
+# after could average the two draws. Unset, it is derived from SECRET_KEY (pin it before
+# rotating SECRET_KEY, like TRANSFER_KEY_SECRET).
+TRENDS_NOISE_SECRET = envsecret("TRENDS_NOISE_SECRET", "")
+if not TRENDS_NOISE_SECRET:
+    import hashlib
+    import hmac
+
+    TRENDS_NOISE_SECRET = hmac.new(
+        SECRET_KEY.encode(), b"schoolwell.trends.cell-key", hashlib.sha256
+    ).hexdigest()
+# A new district's country (ISO 3166-1 alpha-2): distance units and "ZIP code"/"postcode".
+SCHOOLWELL_DEFAULT_COUNTRY = envstr("DEFAULT_COUNTRY", "US").upper()
 # Encrypts the private halves of the district's transfer-packet keys at rest. Without it, a
 # key derived from SECRET_KEY (HKDF-SHA256) is used: rotating SECRET_KEY then needs the old
 # value here, or the keys must be made again (docs/transfer-packets.md).

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from community_links.models import Location, Resource, Schedule, SchoolLocation
 from community_links.models.directory import GRADES
+from community_links.units import Units
 
 EARTH_KM = 6371.0
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -49,6 +50,7 @@ class Criteria:
     origin: Origin | None = None
     within_km: float | None = None
     text: str = ""
+    units: Units = Units("")  # km, unless the district's country counts in miles
 
 
 @dataclass
@@ -177,10 +179,7 @@ def _explain(resource: Resource, criteria: Criteria) -> Match:
     if criteria.open_now and match.closes_at:
         reasons.append(_("Open now, until %(time)s") % {"time": match.closes_at.strftime("%H:%M")})
     if match.distance_km is not None and criteria.origin is not None:
-        reasons.append(
-            _("%(km).1f km from %(place)s")
-            % {"km": match.distance_km, "place": criteria.origin.label}
-        )
+        reasons.append(criteria.units.distance_from(match.distance_km, criteria.origin.label))
     if criteria.text:
         reasons.append(_("Mentions “%(text)s”") % {"text": criteria.text})
     return match

@@ -1,4 +1,4 @@
-"""Journey 5: the team finds a food resource open now within 5 km that speaks Spanish and
+"""Journey 5: the team finds a food resource open now within 3 miles that speaks Spanish and
 refers a student with consent; the partner signs in to the portal, accepts and marks "got
 help"; the case shows each step."""
 
@@ -33,7 +33,7 @@ def test_a_referral_closes_the_loop(browser, live_server, school_a):
     page.get_by_label("Language spoken").select_option("es")
     page.get_by_label("Open now").check()
     page.get_by_label("Distance from").select_option("school")
-    page.get_by_label("Within (km)").fill("5")
+    page.get_by_label("Within (miles)").fill("3")  # a US district: about 5 km
     page.get_by_role("button", name="Search").click()
     results = page.locator(".directory-results")
     results.get_by_text("1 resource matches").wait_for()
