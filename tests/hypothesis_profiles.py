@@ -18,15 +18,20 @@ from hypothesis import settings
 
 CI_MAX_EXAMPLES = 100
 
+# Both start from Hypothesis' own defaults, not from whatever profile is loaded when this
+# module runs (a second import under CI=true would otherwise make `dev` a copy of `ci`).
+DEFAULTS = settings.get_profile("default")
+
 settings.register_profile(
     "ci",
+    parent=DEFAULTS,
     derandomize=True,
     max_examples=CI_MAX_EXAMPLES,
     deadline=None,
     print_blob=True,
     database=None,
 )
-settings.register_profile("dev")
+settings.register_profile("dev", parent=DEFAULTS)
 
 
 def profile_name(environ: Mapping[str, str] = os.environ) -> str:

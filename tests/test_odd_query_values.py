@@ -62,6 +62,9 @@ OWN_PARAMS = {
     "community_links:directory": ["case"],
     "community_links:referral_new": ["resources", "resource"],
     "partners:home": ["status"],
+    # /cms/login/ sits under the Wagtail prefix the GET matrix covers; only `next` is read,
+    # and only for editors, through url_has_allowed_host_and_scheme.
+    "wagtail_admin_login": ["next"],
 }
 QUERY_PARAMS = {
     name: sorted({*OWN_PARAMS.get(name, []), *(FORMS[name].base_fields if name in FORMS else [])})

@@ -48,7 +48,9 @@ def test_a_referral_closes_the_loop(browser, live_server, school_a):
     page.get_by_label("The family (parent or guardian)").check()
     page.get_by_label("Name of the person who consented").fill("Maria Marquez")
     page.get_by_role("combobox", name="The need").select_option(label="Food insecurity")
-    page.get_by_label("Note to the partner").fill("Family needs weekend groceries.")
+    page.get_by_label("Note:", exact=True).fill("Family needs weekend groceries.")
+    # Private to the team unless ticked: the partner reads it below because it is.
+    page.get_by_label("The note below (the partner reads it only if ticked)").check()
     assert serious_violations(page) == []
     screenshot(page, "referral-2-consent")
     page.get_by_role("button", name="Send the referral").click()

@@ -29,7 +29,7 @@ from concerns import legacy_import
 from concerns.models import Concern, ConcernImport
 from schoolwell import roster_views
 from schoolwell.models import Role, RosterImport, Student
-from schoolwell.roster import Scope, import_path
+from schoolwell.roster import RosterError, Scope, import_path
 from support_team.models import TimelineEntry
 from tests.factories import enrolled_student, member
 from tests.fuzz.engine import BOUNDED, GARBAGE, MISSING, Field, broken, exercise, pairs, values
@@ -236,17 +236,28 @@ def test_a_zip_member_that_cannot_be_decompressed_is_a_problem_on_its_file_not_a
     client, school_a, tmp_path, monkeypatch, task_crashes, method, damage
 ):
     """Found by the fuzzer: a damaged LZMA member raised LZMAError, which the import did not
-    count as an unreadable file, so the import task crashed ("internal error")."""
+    count as an unreadable file, so the import task crashed ("internal error"). The page now
+    refuses any member not stored or deflated before the file is kept; the command line
+    reads the same zip and fails with the member named."""
     monkeypatch.setattr(roster_views, "UPLOAD_DIR", tmp_path)
-    client.force_login(member(Role.SCHOOL_ADMIN, school=school_a))
-    upload = SimpleUploadedFile("roster.zip", damaged(method, damage))
-    assert client.post(reverse("roster_import"), {"bundle": upload}).status_code == 302
+    # The full sample names every school in the district: only a district admin may send it.
+    client.force_login(member(Role.DISTRICT_ADMIN, district=school_a.district))
+    bundle = damaged(method, damage)
+    response = client.post(
+        reverse("roster_import"), {"bundle": SimpleUploadedFile("roster.zip", bundle)}
+    )
+    assert response.status_code == 200
+    assert "users.csv" in str(response.context["form"].errors["bundle"])
+    assert not RosterImport.objects.exists() and not list(tmp_path.iterdir())
+
+    path = tmp_path / "roster.zip"
+    path.write_bytes(bundle)
+    with pytest.raises(RosterError):
+        import_path(path, scope=Scope.command_line())
     assert not task_crashes, task_crashes[-1]
     record = RosterImport.objects.get()
     assert record.status == RosterImport.Status.FAILED
-    assert any(
-        e["file"] == "users.csv" and "could not be read" in e["message"] for e in record.errors
-    ), record.errors
+    assert any("users.csv" in e["message"] for e in record.errors), record.errors
     assert not Student.objects.exists()
 
 
