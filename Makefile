@@ -34,8 +34,11 @@ demo: seed staticfiles/.collected
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite. CI runs exactly this, on the embedded default and on PostgreSQL + Redis.
+# One worker per core (pytest-xdist); each has its own test database and Redis database
+# (settings.py). TEST_WORKERS=0 runs in this process, e.g. to use a debugger.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 demo-code: install
 	@$(PY) manage.py demo_totp

@@ -60,6 +60,16 @@ def envsecrets(name: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
+def redis_url_for_worker(url: str, worker: str) -> str:
+    """REDIS_URL with the database number moved down by the xdist worker's number: gw0 keeps
+    the URL's database, gw1 takes the one below it, and so on."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw") or 0)
+    if database < 0:
+        raise ImproperlyConfigured(f"REDIS_URL leaves no Redis database for test worker {worker}")
+    return parts._replace(path=f"/{database}").geturl()
+
+
 DEBUG = envbool("DEBUG", False)
 HTTPS = envbool("HTTPS", False)
 # The "django-insecure-" prefix makes `check --deploy` refuse the embedded default key.
@@ -213,6 +223,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "schoolwell.User"
 
 REDIS_URL = envsecret("REDIS_URL", "")
+# Parallel test workers (pytest-xdist, `make test`) each get their own test database from
+# pytest-django; they get their own Redis database and pub/sub prefix here, so that one
+# worker's cache.clear() or queue event never reaches another (pub/sub ignores the database
+# number). Unset outside a parallel test run.
+TEST_WORKER = envstr("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and TEST_WORKER:
+    REDIS_URL = redis_url_for_worker(REDIS_URL, TEST_WORKER)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -232,7 +249,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}],
+                "prefix": f"asgi{TEST_WORKER}",
+            },
         }
     }
 else:

@@ -108,8 +108,13 @@ def student_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one student at the user's schools, newest first. The read is logged."""
     student = permissions.get_student_or_404(request.user, pk)
     audit.access_log(user=request.user, obj=student, reason="chronology")
+    # Filters name one of the listed choices or nothing: anything else (a NUL byte, which
+    # PostgreSQL refuses in a LIKE pattern, or a made-up slug) shows the whole chronology.
+    categories = selectors.timeline_categories()
     source = request.GET.get("source", "")
+    source = source if source in TimelineEntry.Source.values else ""
     category = request.GET.get("category", "")
+    category = category if category in {slug for slug, _name in categories} else ""
     entries = list(
         selectors.timeline_for(
             user=request.user, student=student, source=source, category=category
@@ -124,7 +129,7 @@ def student_chronology(request: HttpRequest, pk: int) -> HttpResponse:
             "enrollments": student.enrollments.select_related("school"),
             "guardians": student.guardians.all(),
             "sources": TimelineEntry.Source.choices,
-            "categories": selectors.timeline_categories(),
+            "categories": categories,
             "source": source,
             "category": category,
         },
