@@ -39,7 +39,7 @@ def student_search(*, user: User, query: str) -> list[Student]:
 
 def my_concerns(*, user: User) -> list[Concern]:
     """The reporter's own concerns with their status trail ("received", "being looked at",
-    "closed", each with its date), in a fixed number of queries."""
+    then what became of it, each with its date), in a fixed number of queries."""
     concerns = list(
         permissions.concerns_for(user)
         .filter(reporter=user)

@@ -146,6 +146,11 @@ RISK_PHRASES = [
     ("end it all", "en"),
     ("cut myself", "en"),
     ("not safe at home", "en"),
+    # The safety box's own words typed out ("I do not feel safe at home"), which "not safe
+    # at home" does not contain.
+    ("not feel safe", "en"),
+    ("don't feel safe", "en"),
+    ("don’t feel safe", "en"),
     ("hits me", "en"),
     ("touches me", "en"),
     ("matarme", "es"),
@@ -154,6 +159,9 @@ RISK_PHRASES = [
     ("cortarme", "es"),
     ("no estoy seguro en casa", "es"),
     ("no estoy segura en casa", "es"),
+    ("no me siento seguro en casa", "es"),
+    ("no me siento segura en casa", "es"),
+    ("no me siento seguro/a en casa", "es"),
     ("me pega", "es"),
     ("me toca", "es"),
 ]

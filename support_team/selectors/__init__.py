@@ -1,11 +1,11 @@
 """Reads of the hub, always for an acting user and always from a scoped queryset."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell import permissions
 from schoolwell.models import User
-from support_team.models import Intake, StatusSeen, TimelineEntry
+from support_team.models import CloseReason, Intake, StatusSeen, TimelineEntry
 from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re-exported)
     PRESENCE_TTL,
     QUEUE_PAGE_SIZE,
@@ -29,31 +29,68 @@ def reporter_status_trails(
     *, source: str, source_ids: list[str]
 ) -> dict[str, list[tuple[str, object]]]:
     """What the person who raised each item may see of it: "received", "being looked at",
-    "closed", with the date each began. Read from the intakes' history in one query; who
-    looked at it and what they decided stay with the team."""
+    then what became of it (see reporter_label), with the date each began. Read from the
+    intakes' history in one query; who looked at it and what they wrote stay with the team."""
     rows = (
         Intake.history.filter(source=source, source_id__in=source_ids)
         .order_by("id", "history_date")
-        .values_list("source_id", "status", "history_date")
+        .values_list("source_id", "status", "closed_reason", "history_date")
     )
     trails: dict[str, list[tuple[str, object]]] = {}
-    for source_id, status, when in rows:
-        label = REPORTER_LABELS[status]
+    for source_id, status, reason, when in rows:
+        label = reporter_label(status, reason)
         trail = trails.setdefault(source_id, [])
         if not trail or trail[-1][0] != label:
             trail.append((label, when))
     return trails
 
 
-# Triage ends an intake by closing it, whatever it decided (taken into a case, routed to a
-# service, or closed with a reason; see services.triage): the reporter sees "Closed" for all
-# of them, so the label never tells a teacher what the team decided.
+# Triage ends an intake by closing it, whatever it decided (see services.triage), so the
+# status alone would say "Closed" to a teacher whose concern the team took into a case. The
+# reason the intake was closed says what became of it; the person who raised it reads one of
+# these broad outcomes, never the case, the service, the notes or who decided.
+FOLLOWED_UP = "followed_up"  # the work goes on in a case (a new one or one already open)
+PASSED_ON = "passed_on"  # routed to a school service
+PASSED_OUTSIDE = "passed_outside"  # referred to a service outside the school
+REVIEWED = "reviewed"  # looked at and closed with a reason: no further work by the team
+
+_OUTCOMES = {
+    CloseReason.CASE: FOLLOWED_UP,
+    # "Already known: part of existing work": it is followed up, in the work already going on.
+    # Said as for a case, so the words never tell a teacher the student was already known.
+    CloseReason.ALREADY_KNOWN: FOLLOWED_UP,
+    CloseReason.ROUTED: PASSED_ON,
+    CloseReason.REFERRED_OUT: PASSED_OUTSIDE,
+}
+
+
+def reporter_outcome(closed_reason: str) -> str:
+    """What became of a closed intake, as its reporter may know it (one of the constants
+    above); any other reason, or none (older records), is REVIEWED."""
+    return _OUTCOMES.get(closed_reason, REVIEWED)
+
+
 REPORTER_LABELS = {
     Intake.Status.NEW: _("Received"),
     Intake.Status.CLAIMED: _("Being looked at"),
     Intake.Status.TRIAGED: _("Being looked at"),
-    Intake.Status.CLOSED: _("Closed"),
 }
+
+# The teacher's words for each outcome. Routing and referring out read the same: which
+# service a student was passed to is theirs and the team's, not the teacher's.
+TEACHER_OUTCOME_LABELS = {
+    FOLLOWED_UP: _("The support team is following this up"),
+    PASSED_ON: _("Passed on to a service by the support team"),
+    PASSED_OUTSIDE: _("Passed on to a service by the support team"),
+    REVIEWED: _("Reviewed and closed by the support team"),
+}
+
+
+def reporter_label(status: str, closed_reason: str = "") -> str:
+    """The status a teacher sees for a concern they raised (their page and their e-mail)."""
+    if status == Intake.Status.CLOSED:
+        return str(TEACHER_OUTCOME_LABELS[reporter_outcome(closed_reason)])
+    return str(REPORTER_LABELS[status])
 
 
 def timeline_for(*, user: User, student, source: str = "", category: str = "") -> QuerySet:
@@ -78,8 +115,15 @@ def timeline_categories() -> list[tuple[str, str]]:
 
 def status_updates_for(*, user: User, source: str) -> int:
     """How many of the items this person raised have moved on (been picked up or closed)
-    since they last looked. One query."""
+    since they last looked. Only a change of status counts: assigning, a new urgency or an
+    escalation also write history, but the person's status page shows nothing new, so a
+    badge for them would not tell the truth. One query."""
     seen = StatusSeen.objects.filter(user=user).values("seen_at")[:1]
+    previous = (
+        Intake.history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date")
+        .values("status")[:1]
+    )
     return (
         Intake.history.filter(
             opened_by=user,
@@ -88,6 +132,8 @@ def status_updates_for(*, user: User, source: str) -> int:
             history_type="~",
         )
         .filter(Q(history_date__gt=Subquery(seen)) | ~Exists(StatusSeen.objects.filter(user=user)))
+        .annotate(previous_status=Subquery(previous))
+        .filter(Q(previous_status__isnull=True) | ~Q(previous_status=F("status")))
         .values("id")
         .distinct()
         .count()

@@ -125,10 +125,10 @@ def safeguarding_alert(*, intake: Intake, escalated: bool = False) -> int:
 
 
 def reporter_status_mail(*, intake: Intake) -> int:
-    """Tell the teacher who raised a concern that it is being looked at, or closed: the date
-    they raised it and the new status, nothing about the student or what was decided (the
-    same words their status page shows)."""
-    from support_team.selectors import REPORTER_LABELS
+    """Tell the teacher who raised a concern that it is being looked at, or what became of it
+    (followed up, passed on, reviewed): the date they raised it and the new status, nothing
+    about the student, the case or who decided (the same words their status page shows)."""
+    from support_team.selectors import reporter_label
 
     reporter = intake.opened_by
     if intake.source != Intake.Source.CONCERN or reporter is None or not reporter.email:
@@ -136,7 +136,7 @@ def reporter_status_mail(*, intake: Intake) -> int:
     if not reporter.is_active:
         return 0
     raised = timezone.localtime(intake.opened_at).date()
-    status = REPORTER_LABELS[intake.status]
+    status = reporter_label(intake.status, intake.closed_reason)
     return send_mail(
         subject=_("Your concern from %(date)s: %(status)s") % {"date": raised, "status": status},
         message=_(

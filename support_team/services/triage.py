@@ -13,8 +13,10 @@ The rule every service here follows:
   closed with a reason from the list. The work goes on in the case or the service; the queue
   only holds what still needs a decision. `triaged_at` is the first decision's time (the
   time-to-triage figure); assigning, changing urgency and escalating are not decisions.
-  The person who raised a teacher concern sees "Being looked at" when it is first picked up
-  and "Closed" when it is closed, whichever way: the outcome stays with the team.
+  The person who raised the item sees "Being looked at" when it is first picked up and then
+  what became of it in broad words read from `closed_reason` (followed up, passed on,
+  reviewed: `selectors.reporter_outcome`); the case, the notes and who decided stay with the
+  team.
 """
 
 import logging

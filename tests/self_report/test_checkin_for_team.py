@@ -178,7 +178,8 @@ def test_the_student_sees_the_state_of_the_queue_item_for_each_request(
     claimed = client.get("/self-report/").content.decode()
     assert claimed.count("Someone is working on it.") == 5
     intake_close(intake=Intake.objects.get(), reason="handled", note="", by=team_a)
-    assert client.get("/self-report/").content.decode().count("Done.") == 5
+    closed = client.get("/self-report/").content.decode()
+    assert closed.count("Reviewed by the support team.") == 5
 
 
 @pytest.mark.django_db

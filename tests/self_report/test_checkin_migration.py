@@ -118,7 +118,7 @@ def test_a_request_whose_item_was_closed_before_stays_with_it(legacy, pupil):
     assert closed.summary == "Asked to talk (Today)" and closed.status == Intake.Status.CLOSED
     _user, student = pupil
     statuses = {row["request"].pk: row["status"] for row in request_statuses(student=student)}
-    assert statuses[legacy["talk"].pk] == "Done."
+    assert statuses[legacy["talk"].pk] == "Reviewed by the support team."
     assert statuses[legacy["safety"].pk] == "Someone is working on it."
 
 

@@ -158,3 +158,20 @@ def test_the_service_itself_never_refuses_risk_whoever_calls_it(pupil, school_a)
     )
     assert created and report.risk_flagged
     assert Intake.objects.get(source_id=str(report.pk)).urgency == Intake.Urgency.URGENT
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I do not feel safe at home",
+        "i don't feel safe at home anymore",
+        "I don’t feel safe at home",
+        "No me siento segura en casa",
+        "no me siento seguro en casa",
+    ],
+)
+def test_the_safety_question_written_in_the_students_own_words_signals_risk(check_in_page, words):
+    """The catalogue's phrases catch the safety box's own words typed out, in both languages
+    ("not safe at home" alone does not: "do not feel safe at home" does not contain it)."""
+    assert services.risk_in_words(words)

@@ -324,15 +324,18 @@ def test_the_teacher_hears_once_when_first_picked_up_and_again_when_closed(
     assert "Being looked at" in mailoutbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         intake_close(intake=intake, reason=CloseReason.HANDLED, by=team_a)
-    assert len(mailoutbox) == 2 and "Closed" in mailoutbox[1].body
+    assert len(mailoutbox) == 2
+    assert "Reviewed and closed by the support team" in mailoutbox[1].body
     for mail in mailoutbox:
         assert student_a.display_name not in mail.body + mail.subject
 
 
 @pytest.mark.django_db
-def test_the_teachers_status_view_says_closed_whatever_the_team_decided(
+def test_the_teachers_status_view_says_the_team_is_following_up_a_case(
     teacher_a, team_a, school_a, student_a
 ):
+    """Triage closes the intake it took into a case; the teacher reads that it is followed
+    up (not "Closed"), and nothing of the case (tests/concerns/test_truthful_statuses.py)."""
     intake, concern = concern_intake(teacher_a, school_a, student_a)
     intake_claim(intake=intake, by=team_a)
     intake_to_case(intake=intake, by=team_a)
@@ -340,7 +343,7 @@ def test_the_teachers_status_view_says_closed_whatever_the_team_decided(
     assert [label for label, _when in trail[str(concern.pk)]] == [
         "Received",
         "Being looked at",
-        "Closed",
+        "The support team is following this up",
     ]
 
 
