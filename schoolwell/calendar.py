@@ -27,16 +27,21 @@ def is_school_day(day: date, closed: set[date]) -> bool:
     return day.weekday() < 5 and day not in closed
 
 
-def add_school_days(*, school: School, start: datetime, days: int) -> datetime:
-    """The moment `days` school days after `start`, at the same local time of day."""
+def add_school_days(
+    *, school: School, start: datetime, days: int, closed: set[date] | None = None
+) -> datetime:
+    """The moment `days` school days after `start`, at the same local time of day.
+    `closed`: the school's holidays over the whole span, already read (a list page that
+    counts for each of its rows reads them once); without it they are read here."""
     local = timezone.localtime(start)
     current = local.date()
     remaining = days
-    closed: set[date] = set()
+    given = closed is not None
+    closed = set(closed or ())
     window_end = current
     while remaining > 0:
         current += timedelta(days=1)
-        if current > window_end:
+        if not given and current > window_end:
             window_end = current + timedelta(days=_WINDOW_DAYS)
             closed |= closed_days(school=school, start=current, end=window_end)
         if is_school_day(current, closed):

@@ -11,6 +11,7 @@ app_name = "transfers"
 urlpatterns = [
     path("", transfers.transfer_list, name="list"),
     path("start/<id:school_pk>/<id:student_pk>/", transfers.packet_start, name="start"),
+    path("left/<id:student_pk>/", transfers.student_left, name="left"),
     path("import/", exchange.packet_import, name="import"),
     path("receipts/", exchange.receipt_import, name="receipt_import"),
     path("<id:pk>/", transfers.packet_detail, name="detail"),

@@ -62,6 +62,32 @@ class ApproveForm(forms.Form):
         widget=forms.RadioSelect,
         initial="",
     )
+    # Asked only when a chosen note is above the level: the service refuses without it.
+    leave_out_above = forms.BooleanField(
+        label=_("Yes, leave the chosen notes above this level out of the packet"),
+        required=False,
+    )
+
+
+class LeftForm(forms.Form):
+    """The team records that a student has left: which of its schools, when, and where to."""
+
+    school = SafeModelChoiceField(
+        label=_("School the student left"), queryset=None, empty_label=None
+    )
+    left_on = forms.DateField(
+        label=_("Last day at the school"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    destination = forms.CharField(
+        label=_("Where the student went"),
+        max_length=150,
+        help_text=_("The new school, or the district if the school is not known yet."),
+        widget=forms.TextInput(attrs={"list": "destinations", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
 
 
 class ExportForm(forms.Form):

@@ -76,6 +76,12 @@ def _measure(*, now: datetime, target: datetime, closed: set[date]) -> TimeLeft:
     return TimeLeft(text, True, math.ceil((hours + 1) * HOUR - late) or 1)
 
 
+def time_left_to(*, now: datetime, target: datetime, closed: set[date]) -> TimeLeft:
+    """The same words for any other deadline on the school-day clock (a transfer packet's
+    acknowledgement), with the school's holidays from `now` to `target` given."""
+    return _measure(now=now, target=target, closed=closed)
+
+
 def annotate_time_left(intakes: list, *, now: datetime) -> int:
     """Set `time_left` on each intake (its school's holidays read in one query for all of
     them) and return the seconds until the first of those texts would change."""

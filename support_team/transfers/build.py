@@ -85,7 +85,8 @@ def _case_section(case: Case | None) -> tuple[dict | None, list, list]:
         "tier": case.tier,
         "tier_label": str(case.get_tier_display()),
         "status": case.status,
-        "opened_on": _iso(case.opened_at.date()),
+        # The day it was opened where the school is, not its UTC date.
+        "opened_on": _iso(timezone.localtime(case.opened_at).date()),
         "lead": str(case.lead),
     }
     return summary, needs, plan
@@ -163,9 +164,10 @@ def _drop_refs(items: list[dict], excluded: set[str]) -> list[dict]:
     return kept
 
 
-def build_document(packet: TransferPacket) -> dict:
+def build_document(packet: TransferPacket, *, redact: bool = True) -> dict:
     """The packet's document as it stands: the record, less what the team left out, plus the
-    notes the lead added at or below the approved level."""
+    notes the lead added at or below the approved level. `redact=False` keeps what was left
+    out: the team's review lists every item, ticked or not, so a choice can be undone."""
     student, school = packet.student, packet.from_school
     case = source_case(packet)
     case_summary, needs, plan = _case_section(case)
@@ -227,7 +229,7 @@ def build_document(packet: TransferPacket) -> dict:
         "note_level": packet.note_level,
         "notes": _notes(packet),
     }
-    excluded = set(packet.excluded or [])
+    excluded = set(packet.excluded or []) if redact else set()
     for section in REDACTABLE_SECTIONS:
         if f"section:{section}" in excluded:
             doc[section] = None if isinstance(doc[section], dict) or doc[section] is None else []

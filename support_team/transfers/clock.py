@@ -6,7 +6,9 @@ enrolled at another school of the district. Both jobs are idempotent.
 The schedule (schoolwell/schedule.py) reads `PERIODIC` from support_team/tasks.py; that module
 adds the jobs below to its list."""
 
-from datetime import datetime, time, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.urls import reverse
@@ -17,10 +19,13 @@ from django_tasks import task
 from schoolwell import calendar
 from schoolwell.schedule import Periodic
 from support_team.models import TimelineEntry, TransferPacket
+from support_team.selectors.time_left import TimeLeft, time_left_to
 from support_team.services import timeline_add
 from support_team.transfers.services import _alert_leads, deliver_waiting_packets
 
 ACK_SCHOOL_DAYS = 5
+# How far past the latest start a list page reads holidays: five school days and then some.
+WINDOW_DAYS = 60
 
 
 def clock_start(packet: TransferPacket) -> tuple[datetime, object] | None:
@@ -34,11 +39,53 @@ def clock_start(packet: TransferPacket) -> tuple[datetime, object] | None:
     return None
 
 
-def ack_deadline(packet: TransferPacket) -> datetime | None:
+def ack_deadline(packet: TransferPacket, closed: set[date] | None = None) -> datetime | None:
     start = clock_start(packet)
     if start is None:
         return None
-    return calendar.add_school_days(school=start[1], start=start[0], days=ACK_SCHOOL_DAYS)
+    return calendar.add_school_days(
+        school=start[1], start=start[0], days=ACK_SCHOOL_DAYS, closed=closed
+    )
+
+
+@dataclass(frozen=True)
+class AckClock:
+    """What both schools read about a packet's deadline: when, and (until it is
+    acknowledged) the time left in the queue's words; once acknowledged, whether in time."""
+
+    deadline: datetime
+    time_left: TimeLeft | None
+    in_time: bool | None
+
+
+def annotate_ack_clocks(packets: Iterable[TransferPacket], *, now: datetime | None = None) -> None:
+    """Set `ack_clock` on each packet (None until its clock starts). The holidays of every
+    school involved are read in one query, from the earliest start to well past the latest
+    deadline (a closure longer than that window is read again for that packet alone)."""
+    now = now or timezone.now()
+    packets = list(packets)
+    for packet in packets:
+        packet.ack_clock = None
+    started = [(packet, clock_start(packet)) for packet in packets]
+    started = [(packet, start) for packet, start in started if start is not None]
+    if not started:
+        return
+    first = min(timezone.localtime(min(s[0], now)).date() for _p, s in started)
+    last = max(timezone.localtime(max(s[0], now)).date() for _p, s in started)
+    last += timedelta(days=WINDOW_DAYS)
+    schools = list({s[1].pk: s[1] for _p, s in started}.values())
+    closed = calendar.closed_days_by_school(schools=schools, start=first, end=last)
+    for packet, (_at, school) in started:
+        deadline = ack_deadline(packet, closed[school.pk])
+        if deadline.date() > last:
+            deadline = ack_deadline(packet)
+        packet.ack_clock = _clock(packet, deadline, now, closed[school.pk])
+
+
+def _clock(packet: TransferPacket, deadline: datetime, now: datetime, closed) -> AckClock:
+    if packet.acknowledged_at:
+        return AckClock(deadline, None, packet.acknowledged_at <= deadline)
+    return AckClock(deadline, time_left_to(now=now, target=deadline, closed=closed), None)
 
 
 def overdue_packets_alert(*, now: datetime | None = None) -> int:

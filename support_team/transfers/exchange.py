@@ -57,13 +57,15 @@ def _sender(district: District) -> dict:
 def packet_file(packet: TransferPacket) -> bytes:
     """The plaintext the envelope carries: the approved JSON (every note with its level, for
     the importer to enforce) and its PDF (sealed_pdf)."""
-    return packet_file_from(packet.content, sealed_pdf(packet.content))
+    paper = pdf.paper_for(packet.from_school.district)
+    return packet_file_from(packet.content, sealed_pdf(packet.content, paper=paper))
 
 
-def sealed_pdf(document: dict) -> bytes:
+def sealed_pdf(document: dict, *, paper: str = "A4") -> bytes:
     """The human-readable copy inside the sealed file: whoever opens the file reads it, so
-    it shows note bodies only at the level permissions allows for that (team notes)."""
-    return pdf.render(document, reads=permissions.sealed_pdf_reads)
+    it shows note bodies only at the level permissions allows for that (team notes). On the
+    sending district's paper: the receiving one's is not known here."""
+    return pdf.render(document, reads=permissions.sealed_pdf_reads, paper=paper)
 
 
 def packet_file_from(document: dict, pdf_bytes: bytes) -> bytes:

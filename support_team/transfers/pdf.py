@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,9 +48,20 @@ def section_titles() -> dict[str, str]:
     return {key: str(value) for key, value in SECTION_TITLES.items()}
 
 
+# Paper by the district's country: US Letter in the United States, A4 everywhere else (the
+# few other Letter countries can be added here when a district there uses SchoolWell).
+LETTER_COUNTRIES = frozenset({"US"})
+
+
+def paper_for(district) -> str:
+    """fpdf2's page format for the district that prints the packet."""
+    country = getattr(district, "country", "") or ""
+    return "Letter" if country.upper() in LETTER_COUNTRIES else "A4"
+
+
 class _Packet(FPDF):
-    def __init__(self, unicode_font: bool):
-        super().__init__(format="A4")
+    def __init__(self, unicode_font: bool, paper: str = "A4"):
+        super().__init__(format=paper)
         self.unicode_font = unicode_font
         if unicode_font:
             self.add_font("body", "", str(REGULAR))
@@ -91,22 +103,27 @@ class _Packet(FPDF):
 
 
 def _date(value: str | None) -> str:
+    """The day of an ISO moment where the school is (its UTC date can be the next day)."""
     if not value:
         return ""
     parsed = parse_datetime(value)
-    return parsed.strftime("%Y-%m-%d") if parsed else value
+    if parsed is None:
+        return value
+    return (timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed).strftime(
+        "%Y-%m-%d"
+    )
 
 
 def _yes(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
-def render(document: dict, *, reads: Callable[[dict], bool]) -> bytes:
+def render(document: dict, *, reads: Callable[[dict], bool], paper: str = "A4") -> bytes:
     """The PDF of an approved (or draft) packet document for one reader: `reads` (from
     schoolwell.permissions) says which notes' bodies they may see; the others show only
-    that they exist."""
+    that they exist. `paper`: paper_for() the district printing it."""
     document = build.document_as_read(document, reads)
-    pdf = _Packet(unicode_font=REGULAR.exists() and BOLD.exists())
+    pdf = _Packet(unicode_font=REGULAR.exists() and BOLD.exists(), paper=paper)
     pdf.set_title("SchoolWell transfer packet")
     pdf.add_page()
     titles = section_titles()

@@ -10,12 +10,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from schoolwell import audit, permissions
 from schoolwell.models import Enrollment, School, Student, User
 from support_team.models import Intake, Note, TimelineEntry, TransferPacket
 from support_team.services import intake_open, timeline_add
 from support_team.transfers import build, schema
+from support_team.transfers.review import notes_above
 
 OPEN_STATES = (TransferPacket.Status.DRAFT, TransferPacket.Status.APPROVED)
 DISCLOSURE_BASIS = "FERPA 34 CFR 99.31(a)(2): transfer to the student's new school"
@@ -94,7 +96,7 @@ def packet_review(
         raise PermissionDenied
     _require_draft(packet)
     excluded = sorted(set(excluded))
-    known = redactable_refs(build.build_document(packet))
+    known = redactable_refs(build.build_document(packet, redact=False))
     unknown = [ref for ref in excluded if ref not in known]
     if unknown:
         raise ValidationError(_("Unknown items: %(refs)s") % {"refs": ", ".join(unknown[:5])})
@@ -136,17 +138,40 @@ def packet_include_notes(*, packet: TransferPacket, by: User, notes: Iterable[No
     )
 
 
+NOTES_ABOVE_LEVEL = "notes_above_level"
+
+
 @transaction.atomic
-def packet_approve(*, packet: TransferPacket, by: User, note_level: str) -> TransferPacket:
+def packet_approve(
+    *, packet: TransferPacket, by: User, note_level: str, leave_out_above: bool = False
+) -> TransferPacket:
     """The sending school's safeguarding lead approves (the view has re-authenticated them).
     The document is frozen as it stands; it carries the added notes at or below `note_level`
-    only, and must follow the published schema."""
+    only, and must follow the published schema. A chosen note above that level is never
+    dropped silently: approval is refused unless the lead confirms leaving it out
+    (`leave_out_above`), and then it is taken off the packet's chosen notes, so the record
+    says what left."""
     packet = _locked(packet)
     if not permissions.can_approve_packet(by, packet):
         raise PermissionDenied
     _require_draft(packet)
     if note_level not in TransferPacket.NoteLevel.values:
         raise ValidationError(_("Choose which levels of case notes may leave."))
+    above = notes_above(packet, note_level)
+    if above and not leave_out_above:
+        raise ValidationError(
+            ngettext(
+                "%(n)d case note you chose is above the level you are approving. Choose a "
+                "level that carries it, or confirm that it stays behind.",
+                "%(n)d case notes you chose are above the level you are approving. Choose a "
+                "level that carries them, or confirm that they stay behind.",
+                len(above),
+            )
+            % {"n": len(above)},
+            code=NOTES_ABOVE_LEVEL,
+        )
+    if above:
+        packet.included_notes.remove(*above)
     packet.note_level = note_level
     document = build.build_document(packet)
     packet.approved_at, packet.approved_by = timezone.now(), by

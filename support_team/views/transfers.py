@@ -5,22 +5,26 @@ logged; approving and sending need a fresh re-authentication (allauth)."""
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwell import audit, permissions
+from schoolwell.models import School
 from support_team.forms.transfers import (
     AcknowledgementImportForm,
     ApproveForm,
     ConfirmImportForm,
     ExportForm,
+    LeftForm,
     NotesForm,
     ReviewForm,
 )
 from support_team.models import TransferPacket
-from support_team.transfers import build, pdf, selectors, services
+from support_team.transfers import build, clock, leaving, pdf, review, selectors, services
 
 can_use = permissions.require(permissions.can_use_transfers)
 
@@ -28,12 +32,15 @@ can_use = permissions.require(permissions.can_use_transfers)
 @can_use
 def transfer_list(request: HttpRequest) -> HttpResponse:
     """Packets going out, packets coming in, and students who left without one."""
+    outgoing = list(selectors.outgoing_for(user=request.user)[:200])
+    incoming = list(selectors.incoming_for(user=request.user)[:200])
+    clock.annotate_ack_clocks(outgoing + incoming)
     return render(
         request,
         "transfers/list.html",
         {
-            "outgoing": selectors.outgoing_for(user=request.user)[:200],
-            "incoming": selectors.incoming_for(user=request.user)[:200],
+            "outgoing": outgoing,
+            "incoming": incoming,
             "departed": selectors.departed_without_packet(user=request.user)[:200],
             "ack_form": AcknowledgementImportForm(),
         },
@@ -50,37 +57,56 @@ def packet_start(request: HttpRequest, school_pk: int, student_pk: int) -> HttpR
 
 
 def _refs(document: dict) -> list[tuple[str, str]]:
-    labels = {
-        f"section:{s}": _("Whole section: %(s)s") % {"s": t}
-        for s, t in pdf.section_titles().items()
+    return review.leave_out_choices(document)
+
+
+def _approve_context(packet: TransferPacket, bound: dict | None) -> dict:
+    """The approval form as the page draws it: each level with the chosen notes it would
+    leave behind, the level already picked, and (after a refusal) the reason beside it."""
+    warnings = review.level_warnings(packet)
+    level = (bound or {}).get("note_level", review.highest_chosen_level(packet))
+    return {
+        "approve_form": ApproveForm(),
+        "chosen_notes": review.chosen_notes(packet),
+        "level_options": [
+            (value, label, warnings.get(value, []))
+            for value, label in TransferPacket.NoteLevel.choices
+        ],
+        "approve_level": level,
+        "approve_error": (bound or {}).get("error", ""),
     }
-    return [(ref, labels.get(ref, ref)) for ref in sorted(services.redactable_refs(document))]
 
 
-def _context(request: HttpRequest, packet: TransferPacket) -> dict:
+def _context(request: HttpRequest, packet: TransferPacket, approve: dict | None = None) -> dict:
     user = request.user
     sender = permissions.is_packet_sender(user, packet)
     document = packet.content or build.build_document(packet)
+    clock.annotate_ack_clocks([packet])
+    # Each note's body only for a reader at its level, here or at the other school.
+    shown = build.document_as_read(document, permissions.packet_note_reader(user, packet))
     context = {
         "packet": packet,
-        # Each note's body only for a reader at its level, here or at the other school.
-        "doc": build.document_as_read(document, permissions.packet_note_reader(user, packet)),
+        "doc": review.for_display(shown),
+        "left": leaving.departure(packet),
         "is_sender": sender,
         "is_receiver": permissions.is_packet_receiver(user, packet),
         "may_approve": permissions.can_approve_packet(user, packet),
         "may_acknowledge": permissions.can_acknowledge_packet(user, packet),
     }
     if sender and packet.is_draft:
+        everything = build.build_document(packet, redact=False)
         context["review_form"] = ReviewForm(
-            refs=_refs(document),
+            refs=_refs(everything),
             initial={"excluded": packet.excluded, "consents": packet.consents},
         )
+        context["leave_out"] = review.leave_out_groups(everything)
         context["notes_form"] = NotesForm(
             queryset=build.candidate_notes(packet),
             user=user,
             initial={"notes": list(packet.included_notes.values_list("pk", flat=True))},
         )
-        context["approve_form"] = ApproveForm()
+        if context["may_approve"]:
+            context |= _approve_context(packet, approve)
     if sender and packet.status == TransferPacket.Status.APPROVED:
         context["export_form"] = ExportForm(queryset=selectors.peers_for(packet=packet))
     if packet.status == TransferPacket.Status.HELD:
@@ -116,7 +142,7 @@ def packet_review(request: HttpRequest, pk: int) -> HttpResponse:
     packet = permissions.get_transfer_packet_or_404(request.user, pk)
     if not permissions.is_packet_sender(request.user, packet):
         raise PermissionDenied
-    form = ReviewForm(request.POST, refs=_refs(build.build_document(packet)))
+    form = ReviewForm(request.POST, refs=_refs(build.build_document(packet, redact=False)))
     if form.is_valid():
         _run(
             request,
@@ -160,17 +186,22 @@ def packet_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_approve_packet(request.user, packet):
         raise PermissionDenied
     form = ApproveForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.packet_approve,
-            _("Approved. The packet can now be sent."),
-            packet=packet,
-            by=request.user,
-            note_level=form.cleaned_data["note_level"],
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose which levels of case notes may leave."))
+        return redirect("transfers:detail", packet.pk)
+    try:
+        services.packet_approve(packet=packet, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        if error.code != services.NOTES_ABOVE_LEVEL:
+            messages.error(request, " ".join(error.messages))
+            return redirect("transfers:detail", packet.pk)
+        # Shown beside the approval form, with the level the lead picked still picked.
+        bound = {"note_level": form.cleaned_data["note_level"], "error": error.messages[0]}
+        audit.access_log(user=request.user, obj=packet, student=packet.student, reason="transfer")
+        return render(
+            request, "transfers/packet.html", _context(request, packet, bound), status=400
+        )
+    messages.success(request, _("Approved. The packet can now be sent."))
     return redirect("transfers:detail", packet.pk)
 
 
@@ -224,12 +255,49 @@ def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         action="download",
         reason="transfer pdf",
     )
+    # Printed where the reader is: the receiving school's district for its team.
+    school = packet.to_school if permissions.is_packet_receiver(request.user, packet) else None
     response = HttpResponse(
         pdf.render(
             packet.content or build.build_document(packet),
             reads=permissions.packet_note_reader(request.user, packet),
+            paper=pdf.paper_for((school or packet.from_school or packet.to_school).district),
         ),
         content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="transfer-packet-{packet.pk}.pdf"'
     return response
+
+
+@can_use
+def student_left(request: HttpRequest, student_pk: int) -> HttpResponse:
+    """The team records that a student has left one of its schools: the day and where to.
+    Only a student enrolled now at one of the user's team schools has this page."""
+    student = permissions.get_student_or_404(request.user, student_pk)
+    enrollments = leaving.current_enrollments(user=request.user, student=student)
+    schools = School.objects.filter(pk__in=[e.school_id for e in enrollments])
+    if not schools:
+        raise Http404
+    audit.access_log(user=request.user, obj=student, reason="departure")
+    form = LeftForm(request.POST or None, schools=schools, initial={"left_on": localdate()})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                leaving.student_left(student=student, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Recorded: %(name)s has left. Start the transfer packet below.")
+                    % {"name": student.display_name},
+                )
+                return redirect(reverse("transfers:list") + "#departed")
+        status = 400
+    return render(
+        request,
+        "transfers/left.html",
+        {"student": student, "form": form, "destinations": leaving.destinations(schools)},
+        status=status,
+    )

@@ -59,7 +59,10 @@ def test_a_packet_never_contains_a_note_above_the_level_the_lead_approved(
 ):
     packet = draft(sender, record)
     packet_include_notes(packet=packet, by=sender["lead"], notes=record["notes"].values())
-    packet = packet_approve(packet=packet, by=sender["lead"], note_level=approved_level)
+    # The lead confirms that the notes above the level stay behind (else approval is refused).
+    packet = packet_approve(
+        packet=packet, by=sender["lead"], note_level=approved_level, leave_out_above=True
+    )
     text = bodies(packet.content)
     found = {level for level in ("TEAM", "HEALTH", "LEAD") if f"SENTINEL-{level}" in text}
     assert found == expected

@@ -130,7 +130,9 @@ def test_the_pdf_carries_the_approved_sections_in_readable_text(sender, record, 
     services.packet_include_notes(
         packet=draft, by=sender["lead"], notes=[record["notes"]["team"], record["notes"]["lead"]]
     )
-    packet = services.packet_approve(packet=draft, by=sender["lead"], note_level="team")
+    packet = services.packet_approve(
+        packet=draft, by=sender["lead"], note_level="team", leave_out_above=True
+    )
     data = packet_pdf.render(
         packet.content, reads=permissions.packet_note_reader(sender["lead"], packet)
     )
