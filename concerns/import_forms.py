@@ -5,9 +5,12 @@ import io
 from django import forms
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from concerns import legacy_import
+from concerns.legacy_import.dates import both_readings
+from concerns.models import ConcernImport
 from schoolwell import permissions
 from schoolwell.forms import SafeModelChoiceField
 
@@ -80,3 +83,36 @@ class MappingForm(forms.Form):
         choices = [("", _("(not in this file)"))] + [(c, c) for c in columns]
         for name, (label, _synonyms) in legacy_import.FIELDS.items():
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+
+
+class DateOrderForm(forms.Form):
+    """How the file's numeric dates are written: asked once for the whole file, each choice
+    showing what it makes of a date from the file (example: its text)."""
+
+    date_order = forms.ChoiceField(
+        label=_("How are the dates in this file written?"),
+        choices=ConcernImport.DateOrder.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, example: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        month_first, day_first = both_readings(example)
+        labels = []
+        for value, label in ConcernImport.DateOrder.choices:
+            reading = day_first if value == ConcernImport.DateOrder.DAY_FIRST else month_first
+            if reading is not None:
+                label = _("%(order)s: %(text)s is %(date)s") % {
+                    "order": label,
+                    "text": example,
+                    "date": date_format(reading, "j F Y"),
+                }
+            labels.append((value, label))
+        self.fields["date_order"].choices = labels
+
+
+class ConfirmForm(forms.Form):
+    """What the preview flagged and the user may still want imported."""
+
+    again = forms.BooleanField(label=_("Import this file again"), required=False)
+    include_duplicates = forms.BooleanField(label=_("Import these anyway"), required=False)

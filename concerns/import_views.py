@@ -1,6 +1,7 @@
-"""The legacy spreadsheet import in the browser: upload, preview with every problem by line,
-change the column mapping, confirm. Nothing is imported before the confirmation, and then
-everything or nothing."""
+"""The legacy spreadsheet import in the browser: download the template, upload, preview with
+every problem by line, what was imported before flagged, change the column mapping, choose
+the date order, confirm. Nothing is imported before the confirmation, and then everything or
+nothing."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -8,11 +9,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
 
 from concerns import legacy_import
-from concerns.import_forms import ConcernImportForm, MappingForm, MemoryOnlyUploadHandler
+from concerns.import_forms import (
+    ConcernImportForm,
+    ConfirmForm,
+    DateOrderForm,
+    MappingForm,
+    MemoryOnlyUploadHandler,
+)
+from concerns.legacy_import import template
 from concerns.models import ConcernImport
 from schoolwell import permissions
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _get_import(request: HttpRequest, pk: int) -> ConcernImport:
@@ -66,17 +77,31 @@ def concern_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     preview = legacy_import.concern_import_preview(record)
     columns = preview.columns if preview else []
     form = MappingForm(initial=record.mapping, columns=columns, prefix="map")
+    example = (record.dates.get("either") or record.dates.get("day_first") or [0, ""])[1]
+    order = record.date_order or record.dates.get("order", "")
+    order_form = DateOrderForm(initial={"date_order": order}, example=example)
     if request.method == "POST" and record.status == ConcernImport.Status.PREVIEW:
         action = request.POST.get("action")
         if action == "confirm":
-            record = legacy_import.concern_import_confirm(record=record)
-            _say_result(request, record)
-            return redirect("concerns:import_detail", pk=record.pk)
+            return _confirm(request, record)
         if action == "remap":
             form = MappingForm(request.POST, columns=columns, prefix="map")
             if form.is_valid():
                 legacy_import.concern_import_remap(record=record, mapping=form.cleaned_data)
                 return redirect("concerns:import_detail", pk=record.pk)
+        if action == "date_order":
+            order_form = DateOrderForm(request.POST, example=example)
+            if order_form.is_valid():
+                legacy_import.concern_import_date_order(
+                    record=record, order=order_form.cleaned_data["date_order"]
+                )
+                return redirect("concerns:import_detail", pk=record.pk)
+    waiting = record.status == ConcernImport.Status.PREVIEW
+    earlier = (
+        legacy_import.earlier_import(school=record.school, file_hash=record.file_hash)
+        if waiting
+        else None
+    )
     return render(
         request,
         "concerns/import_detail.html",
@@ -84,11 +109,49 @@ def concern_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "preview": preview,
             "form": form,
-            "can_confirm": record.status == ConcernImport.Status.PREVIEW
+            "order_form": order_form,
+            "confirm_form": ConfirmForm(),
+            "earlier": earlier,
+            "order_label": ConcernImport.DateOrder(order).label if order else "",
+            # the date of the file that proves the order it was inferred to be
+            "date_proof": record.dates.get("day_first") or record.dates.get("month_first"),
+            "new_count": record.row_count - len(record.duplicates),
+            "skipped_count": record.row_count - record.imported_count,
+            "can_confirm": waiting
             and not record.problems
+            and not record.dates.get("pending")
             and record.row_count > 0,
         },
     )
+
+
+def _confirm(request: HttpRequest, record: ConcernImport) -> HttpResponse:
+    form = ConfirmForm(request.POST)
+    form.is_valid()  # two check boxes: never invalid, an unticked one is False
+    try:
+        record = legacy_import.concern_import_confirm(
+            record=record,
+            again=form.cleaned_data["again"],
+            include_duplicates=form.cleaned_data["include_duplicates"],
+        )
+    except legacy_import.ImportRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        _say_result(request, record)
+    return redirect("concerns:import_detail", pk=record.pk)
+
+
+@permissions.require(permissions.can_import_concerns)
+@require_GET
+def concern_import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The spreadsheet to start from, made on request (its categories are the current ones)."""
+    if kind == "xlsx":
+        data, content_type = template.template_xlsx(), XLSX
+    else:
+        data, content_type = template.template_csv(), "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="concerns-import-template.{kind}"'
+    return response
 
 
 def _say_result(request: HttpRequest, record: ConcernImport) -> None:

@@ -99,6 +99,11 @@ class ConcernImport(models.Model):
         IMPORTED = "imported", _("Imported")
         FAILED = "failed", _("Failed")
 
+    class DateOrder(models.TextChoices):
+        # the same values as concerns.legacy_import.dates.DAY_FIRST and MONTH_FIRST
+        DAY_FIRST = "dmy", _("Day first (day/month/year)")
+        MONTH_FIRST = "mdy", _("Month first (month/day/year)")
+
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -109,6 +114,9 @@ class ConcernImport(models.Model):
     school = models.ForeignKey("schoolwell.School", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
+    # SHA-256 of the uploaded bytes: the same file uploaded again is recognised by content,
+    # whatever its name (an import before this was recorded has none).
+    file_hash = models.CharField(max_length=64, blank=True, db_index=True)
     # {"kind", "columns", "rows", "first_line"}: every row, for the checks and the import
     table = models.JSONField(default=dict, blank=True)
     # the same with only the first rows, so that the preview page never loads the table
@@ -120,6 +128,15 @@ class ConcernImport(models.Model):
     # [{"line": 7, "column": "Date", "message": "..."}], line 1 being the header row
     problems = models.JSONField(default=list, blank=True)
     imported_count = models.PositiveIntegerField(default=0)
+    # How the file's numeric dates are written, as the user chose it ("" not chosen: the
+    # file's own dates decide it, when they can)
+    date_order = models.CharField(max_length=3, choices=DateOrder.choices, blank=True)
+    # What the file's numeric dates allow (legacy_import.dates.DateOrders.as_json), with
+    # "order", the order they were read in, and "pending", the rows waiting for a choice
+    dates = models.JSONField(default=dict, blank=True)
+    # Rows that repeat a concern already recorded or a line above them:
+    # [{"line": 7, "concern": 12, "same_as": None, "student": ..., "date": ..., ...}]
+    duplicates = models.JSONField(default=list, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

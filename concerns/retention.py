@@ -29,6 +29,7 @@ def purge_stale(*, district_id: int, now) -> dict[str, int]:
         "concerns.ConcernImport (unconfirmed file)": stale.update(
             table={},
             preview={},
+            duplicates=[],  # they name students and quote the file's text
             status=ConcernImport.Status.FAILED,
             problems=[
                 {

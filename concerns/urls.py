@@ -14,4 +14,16 @@ urlpatterns = [
     path("<id:pk>/observations/", views.observation_new, name="observe"),
     path("import/", import_views.concern_import, name="import"),
     path("import/<id:pk>/", import_views.concern_import_detail, name="import_detail"),
+    path(
+        "import/template.xlsx",
+        import_views.concern_import_template,
+        {"kind": "xlsx"},
+        name="import_template_xlsx",
+    ),
+    path(
+        "import/template.csv",
+        import_views.concern_import_template,
+        {"kind": "csv"},
+        name="import_template_csv",
+    ),
 ]

@@ -14,7 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from concerns.legacy_import.dates import day_first, parse_date
+from concerns.legacy_import.dates import DateOrders, Undecided, parse_date
+from concerns.legacy_import.duplicates import Duplicate, find_duplicates
 from concerns.legacy_import.table import Table, read_table
 from concerns.models import NARRATIVE_MAX, Category, Concern
 from schoolwell.models import School, Student
@@ -120,6 +121,10 @@ class Checked:
     mapping: dict[str, str]
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    dates: DateOrders = field(default_factory=DateOrders)
+    order: str | None = None  # the order numeric dates were read in: chosen, or inferred
+    pending: list[int] = field(default_factory=list)  # lines waiting for the date order
+    duplicates: list[Duplicate] = field(default_factory=list)
 
 
 def plain(text: str) -> str:
@@ -175,10 +180,13 @@ def check(
     school: School,
     mapping: dict[str, str] | None = None,
     overrides: dict[str, str] | None = None,
+    order: str | None = None,
 ) -> Checked:
     """Read the file and check every row (check_table). Raises ImportFileError when the file
     is not a readable table."""
-    return check_table(read_table(data), school=school, mapping=mapping, overrides=overrides)
+    return check_table(
+        read_table(data), school=school, mapping=mapping, overrides=overrides, order=order
+    )
 
 
 def check_table(
@@ -187,9 +195,14 @@ def check_table(
     school: School,
     mapping: dict[str, str] | None = None,
     overrides: dict[str, str] | None = None,
+    order: str | None = None,
 ) -> Checked:
     """Check every row of a table already read. With no mapping the columns are detected,
-    then the overrides applied."""
+    then the overrides applied. order: how numeric dates are written, as the user chose it
+    (dates.DAY_FIRST or MONTH_FIRST); without one it is inferred from the file if the file
+    proves it, and otherwise the rows whose dates read either way wait (Checked.pending).
+    The rows that passed are then compared with the concerns already recorded
+    (duplicates.py)."""
     if mapping is None:
         mapping = detect_mapping(table) | (overrides or {})
     mapping = {name: column for name, column in mapping.items() if name in FIELDS and column}
@@ -197,23 +210,28 @@ def check_table(
     if not checked.problems and not table.rows:
         checked.problems.append(Problem(None, "", _("The file has a header row but no rows.")))
     if not checked.problems:
-        RowChecker(table, mapping, school).run(checked)
+        RowChecker(table, mapping, school, order).run(checked)
+        checked.duplicates = find_duplicates(checked.rows, school)
     return checked
 
 
 class RowChecker:
     """What every row is checked against, loaded once: the students of the school, every
-    category, today, and the date convention of each date column."""
+    category, today, and the order of the file's numeric dates (one for every date column)."""
 
-    def __init__(self, table: Table, mapping: dict[str, str], school: School) -> None:
+    def __init__(
+        self, table: Table, mapping: dict[str, str], school: School, order: str | None
+    ) -> None:
         self.table, self.mapping, self.school = table, mapping, school
         self.index = {name: table.columns.index(column) for name, column in mapping.items()}
         self.today = timezone.localdate()
-        self.day_first = {
-            name: day_first([row[self.index[name]] for row in table.rows])
-            for name in ("date", "date_of_birth")
-            if name in self.index
-        }
+        self.dates = DateOrders()
+        for name in ("date", "date_of_birth"):
+            if name in self.index:
+                for line, row in table.lines():
+                    self.dates.see(line, row[self.index[name]])
+        self.order = order or self.dates.inferred
+        self.undecided = False
         self.by_sis: dict[str, set[int]] = {}
         self.by_name: dict[tuple[str, str, date], set[int]] = {}
         students = Student.objects.filter(enrollments__school=school).distinct()
@@ -231,14 +249,18 @@ class RowChecker:
                     self.categories.setdefault(key, category)
 
     def run(self, checked: Checked) -> None:
+        checked.dates, checked.order = self.dates, self.order
         for line, cells in self.table.lines():
             if not any(cells):
                 continue  # a blank row in the middle is not a concern
             problems: list[Problem] = []
+            self.undecided = False
             row = self.row(line, cells, problems)
             checked.problems.extend(problems)
             if row is not None and not problems:
                 checked.rows.append(row)
+            elif self.undecided and not problems:
+                checked.pending.append(line)
 
     def row(self, line: int, cells: list[str], problems: list[Problem]) -> Row | None:
         def cell(name: str) -> str:
@@ -278,9 +300,10 @@ class RowChecker:
             problem(name, _("the date is empty"))
             return None
         try:
-            value = parse_date(
-                text, day_first=self.day_first.get(name, False), excel=self.table.kind == "xlsx"
-            )
+            value = parse_date(text, order=self.order, excel=self.table.kind == "xlsx")
+        except Undecided:
+            self.undecided = True  # not a problem: the user is asked the order once
+            return None
         except ValueError as error:
             problem(name, str(error))
             return None

@@ -205,8 +205,8 @@ def test_a_fixed_xlsx_with_excel_date_cells_imports_with_the_original_dates(
 # --- rows: categories, students, dates, cells -------------------------------------------------
 
 
-def check_rows(school, rows, header=HEADER):
-    return legacy_import.check(as_csv(rows, header), school=school)
+def check_rows(school, rows, header=HEADER, **options):
+    return legacy_import.check(as_csv(rows, header), school=school, **options)
 
 
 def test_an_unknown_category_suggests_the_nearest_one(school_a, student_a):
@@ -253,7 +253,7 @@ def test_students_are_found_by_name_and_date_of_birth_at_the_chosen_school_only(
         ["Ben Okafor", "2011-05-06", "2024-03-04", "Health", "four", "Ms A"],
         ["Ana María López", "2011-05-07", "2024-03-04", "Health", "five", "Ms A"],
     ]
-    checked = check_rows(school_a, rows, header)
+    checked = check_rows(school_a, rows, header, order=ConcernImport.DateOrder.MONTH_FIRST)
 
     assert checked.mapping["student_name"] == "Pupil"
     assert [r.student_id for r in checked.rows] == [ana.pk] * 3
@@ -272,20 +272,21 @@ def test_a_student_column_of_ids_is_read_as_ids(school_a, student_a):
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "order", "expected"),
     [
-        ("2024-03-04", date(2024, 3, 4)),
-        ("2024-03-04 00:00:00", date(2024, 3, 4)),
-        ("3/4/2024", date(2024, 3, 4)),
-        ("03-04-24", date(2024, 3, 4)),
-        ("4 March 2024", date(2024, 3, 4)),
-        ("4-Mar-2024", date(2024, 3, 4)),
-        ("March 4, 2024", date(2024, 3, 4)),
-        ("Monday, 4 March 2024", date(2024, 3, 4)),
+        ("2024-03-04", None, date(2024, 3, 4)),
+        ("2024-03-04 00:00:00", None, date(2024, 3, 4)),
+        ("3/4/2024", "mdy", date(2024, 3, 4)),
+        ("03-04-24", "mdy", date(2024, 3, 4)),
+        ("4.3.2024", "dmy", date(2024, 3, 4)),
+        ("4 March 2024", None, date(2024, 3, 4)),
+        ("4-Mar-2024", None, date(2024, 3, 4)),
+        ("March 4, 2024", None, date(2024, 3, 4)),
+        ("Monday, 4 March 2024", None, date(2024, 3, 4)),
     ],
 )
-def test_dates_are_read_in_the_common_formats(text, expected):
-    assert parse_date(text) == expected
+def test_dates_are_read_in_the_common_formats(text, order, expected):
+    assert parse_date(text, order=order) == expected
 
 
 def test_an_excel_day_number_is_a_date_only_in_a_workbook():
@@ -294,9 +295,7 @@ def test_an_excel_day_number_is_a_date_only_in_a_workbook():
         parse_date("45355")
 
 
-def test_a_date_that_could_be_day_or_month_first_is_ambiguous_where_the_column_puts_days_first(
-    school_a, student_a
-):
+def test_a_date_that_could_be_day_or_month_first_is_read_as_the_file_proves(school_a, student_a):
     rows = [
         [student_a.sis_id, "13/04/2024", "Health", "day first, clearly"],
         [student_a.sis_id, "03/04/2024", "Health", "either"],
@@ -304,9 +303,9 @@ def test_a_date_that_could_be_day_or_month_first_is_ambiguous_where_the_column_p
     ]
     checked = check_rows(school_a, rows)
 
-    assert [(p.line, p.column) for p in checked.problems] == [(3, "Date")]
-    assert "ambiguous" in checked.problems[0].message
-    assert [r.on for r in checked.rows] == [date(2024, 4, 13), date(2024, 4, 4)]
+    assert checked.problems == [] and checked.pending == []
+    assert checked.order == ConcernImport.DateOrder.DAY_FIRST
+    assert [r.on for r in checked.rows] == [date(2024, 4, 13), date(2024, 4, 3), date(2024, 4, 4)]
 
 
 def test_row_problems_cover_future_dates_long_narratives_formulas_and_severity(school_a, student_a):
@@ -364,7 +363,9 @@ def test_a_windows_1252_csv_with_a_semicolon_delimiter_is_read(school_a):
         "Nom;Date of birth;Date;Category;Details\n"
         f"Zoë Müller;{student.date_of_birth:%m/%d/%Y};2024-03-04;Health;Café, ça va\n"
     ).encode("cp1252")
-    checked = legacy_import.check(data, school=school_a, overrides={"student_name": "Nom"})
+    checked = legacy_import.check(
+        data, school=school_a, overrides={"student_name": "Nom"}, order="mdy"
+    )
 
     assert checked.problems == []
     assert checked.rows[0].narrative == "Café, ça va"
@@ -467,6 +468,7 @@ def test_a_school_admin_uploads_previews_remaps_and_confirms(client, school_a, a
     response = upload(client, data, school_a)
     record = ConcernImport.objects.get()
     assert response["Location"] == reverse("concerns:import_detail", args=[record.pk])
+    client.post(response["Location"], {"action": "date_order", "date_order": "mdy"})
     assert (record.started_by, record.school, record.file_name) == (
         admin_a,
         school_a,

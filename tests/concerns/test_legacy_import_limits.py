@@ -256,6 +256,8 @@ def test_the_file_is_read_once_across_upload_previews_remap_and_confirm(
 
     response = upload(client, as_csv([good_row(students, i) for i in range(3)]), school_a)
     url = response["Location"]
+    assert "How are the dates in this file written?" in client.get(url).content.decode()
+    assert client.post(url, {"action": "date_order", "date_order": "mdy"}).status_code == 302
     assert "Import 3 concerns" in client.get(url).content.decode()
     assert "Import 3 concerns" in client.get(url).content.decode()
     mapping = {f"map-{k}": v for k, v in ConcernImport.objects.get().mapping.items()}

@@ -119,8 +119,14 @@ def test_the_command_uses_todays_date_and_keeps_a_record_of_counts_only(school_a
 @pytest.mark.django_db
 def test_unconfirmed_spreadsheet_previews_lose_their_table_after_a_day(school_a, people):
     kept = {"kind": "csv", "columns": ["name"], "rows": [["Ana"]], "first_line": 2}
+    repeated = [{"line": 2, "concern": 1, "same_as": None, "student": "Ana", "text": "x"}]
     upload = ConcernImport.objects.create(
-        started_by=people["lead"], school=school_a, file_name="old.csv", table=kept, preview=kept
+        started_by=people["lead"],
+        school=school_a,
+        file_name="old.csv",
+        table=kept,
+        preview=kept,
+        duplicates=repeated,
     )
     ConcernImport.objects.filter(pk=upload.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=2)
@@ -132,6 +138,7 @@ def test_unconfirmed_spreadsheet_previews_lose_their_table_after_a_day(school_a,
     upload.refresh_from_db()
     fresh.refresh_from_db()
     assert (upload.table, upload.preview, upload.status) == ({}, {}, ConcernImport.Status.FAILED)
+    assert upload.duplicates == []
     assert fresh.table == kept
 
 
