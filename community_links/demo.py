@@ -162,7 +162,7 @@ def _id(*parts: str) -> str:
 def hsds_services() -> list[dict]:
     """The demo resources as HSDS 3.0 service records (full, nested)."""
     services = []
-    for (
+    for index, (
         key,
         org,
         name,
@@ -177,7 +177,7 @@ def hsds_services() -> list[dict]:
         opens,
         closes,
         mail,
-    ) in RESOURCES:
+    ) in enumerate(RESOURCES):
         org_id, loc_id = _id("org", org), _id("loc", key)
         services.append(
             {
@@ -188,10 +188,12 @@ def hsds_services() -> list[dict]:
                 "status": "active",
                 "application_process": "Referral from the school, or walk in.",
                 "fees_description": "Free",
-                "eligibility_description": f"Ages {ages[0]} to {ages[1]}.",
+                # Who it is for is said from the ages ("All ages"); no "Ages 0 to 120" text.
                 "minimum_age": ages[0],
                 "maximum_age": ages[1],
+                **_checked(index),
                 "organization": {"id": org_id, "name": org, "description": f"{org}, Riverbend."},
+                "phones": [{"id": _id("phone", key), "number": f"(555) 01{index:02d}-2000"}],
                 "languages": [{"id": _id("lang", key, code), "code": code} for code in languages],
                 "attributes": [
                     {
@@ -243,6 +245,16 @@ def hsds_services() -> list[dict]:
             }
         )
     return services
+
+
+def _checked(index: int) -> dict:
+    """When the demo entries were last checked: most recently, one long ago, one never, so
+    the resource pages show each way of saying it."""
+    if index == len(RESOURCES) - 1:
+        return {}
+    if index == len(RESOURCES) - 2:
+        return {"assured_date": "2024-09-16"}
+    return {"assured_date": f"2026-0{1 + index % 3}-{10 + index:02d}"}
 
 
 @transaction.atomic

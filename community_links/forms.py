@@ -65,10 +65,18 @@ class ReferralForm(forms.Form):
         empty_label=_("Not said"),
     )
     consent_by = forms.ChoiceField(
-        choices=Referral.ConsentBy.choices, widget=forms.RadioSelect, label=_("Who consented")
+        choices=Referral.ConsentBy.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        label=_("Who consented"),
+    )
+    # Offered when the student has guardians on file; the view passes them in.
+    consent_guardian = forms.ChoiceField(
+        required=False, widget=forms.RadioSelect, label=_("Which family member consented")
     )
     consent_name = forms.CharField(
         max_length=200,
+        required=False,
         label=_("Name of the person who consented"),
         help_text=_("For example the parent's name, or the student's."),
     )
@@ -102,10 +110,57 @@ class ReferralForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, resources=None, **kwargs):
+    def __init__(self, *args, resources=None, guardians=(), **kwargs):
         super().__init__(*args, **kwargs)
         if resources is not None:
             self.fields["resources"].queryset = resources
+        self.guardians = {str(g.pk): g for g in guardians}
+        if self.guardians:
+            self.fields["consent_guardian"].choices = [
+                *((pk, guardian_label(g)) for pk, g in self.guardians.items()),
+                ("", _("Someone else: write their name below")),
+            ]
+            self.fields["consent_name"].help_text = _(
+                "Filled in from the guardian you pick; for someone else, write their name."
+            )
+        else:
+            del self.fields["consent_guardian"]
+
+    def clean(self):
+        """A guardian picked from the file gives the family's consent under their own name;
+        anyone else is named by hand."""
+        data = super().clean()
+        guardian = self.guardians.get(data.get("consent_guardian") or "")
+        if guardian is not None:
+            if data.get("consent_by") == Referral.ConsentBy.STUDENT:
+                self.add_error(
+                    "consent_guardian",
+                    _("A guardian gives the family's consent: pick “The family” above."),
+                )
+            data["consent_by"] = Referral.ConsentBy.FAMILY
+            data["consent_name"] = (data.get("consent_name") or "").strip() or str(guardian)
+        else:
+            if not data.get("consent_by") and "consent_by" not in self.errors:
+                self.add_error("consent_by", _("Say who consented."))
+            if not (data.get("consent_name") or "").strip() and "consent_name" not in self.errors:
+                self.add_error("consent_name", _("Write the name of the person who consented."))
+        return data
+
+    def referral_values(self) -> dict:
+        """What services.referral_send takes (the guardian picked is already a name)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "consent_guardian"}
+
+
+def guardian_label(guardian) -> str:
+    name = f"{guardian.first_name} {guardian.last_name}".strip()
+    if guardian.relationship:
+        name = _("%(name)s (%(relationship)s)") % {
+            "name": name,
+            "relationship": guardian.relationship,
+        }
+    if guardian.do_not_contact:
+        return _("%(guardian)s: don't contact home") % {"guardian": name}
+    return name
 
 
 class StatusForm(forms.Form):

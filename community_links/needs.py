@@ -3,6 +3,7 @@ one code each. Used by the HSDS import (taxonomy terms, services without terms) 
 
 import re
 
+from community_links.models import Resource
 from concerns.models import Category
 
 # slug -> words that, in a taxonomy term or a service's name, mean that need.
@@ -71,3 +72,17 @@ def guess_categories(text: str) -> list[Category]:
     if not slugs:
         return []
     return list(Category.objects.filter(slug__in=slugs, active=True))
+
+
+def case_need(case, resources) -> Category | None:
+    """The need a referral from this case is for: the first of the case's needs that the
+    chosen resources help with, else the case's first need (the team can change it)."""
+    needs = list(case.needs.filter(active=True))
+    if not needs:
+        return None
+    served = set(
+        Resource.needs.through.objects.filter(
+            resource__in=resources, category__in=needs
+        ).values_list("category_id", flat=True)
+    )
+    return next((n for n in needs if n.pk in served), needs[0])

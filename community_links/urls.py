@@ -1,12 +1,13 @@
 from django.urls import path
 
-from community_links.views import team
+from community_links.views import resources, team
 from schoolwell import converters  # noqa: F401  (registers <id:...>)
 
 app_name = "community_links"
 
 urlpatterns = [
     path("", team.directory, name="directory"),
+    path("<id:pk>/", resources.resource_page, name="resource"),
     path("referrals/case/<id:case_id>/", team.case_panel, name="case_referrals"),
     path("referrals/case/<id:case_id>/new/", team.referral_new, name="referral_new"),
     path("referrals/caseload/", team.caseload_panel, name="caseload_referrals"),

@@ -586,6 +586,22 @@ def partner_referrals_for(user: "User") -> QuerySet:
     )
 
 
+def resources_for(user: "User") -> QuerySet:
+    """Published directory entries a team member may read: those of the districts of the
+    schools where they are on the team, and the entries shared by every district."""
+    Resource = apps.get_model("community_links", "Resource")
+    if not can_search_resources(user):
+        return Resource.objects.none()
+    districts = School.objects.filter(id__in=school_ids(user, TEAM_ROLES)).values("district_id")
+    return Resource.objects.filter(live=True).filter(
+        Q(district__isnull=True) | Q(district_id__in=districts)
+    )
+
+
+def get_resource_or_404(user: "User", pk: int):
+    return get_for_user_or_404(resources_for(user).select_related("organization"), pk=pk)
+
+
 def partner_resources_for(user: "User") -> QuerySet:
     """The directory entries a partner may propose changes to: their organisation's."""
     Resource = apps.get_model("community_links", "Resource")

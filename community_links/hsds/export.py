@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 from community_links.hsds.cells import to_cell
-from community_links.hsds.load import EDITABLE
+from community_links.hsds.load import EDITABLE, hsds_date
 from community_links.hsds.spec import NESTING, SPEC_DIR, tables
 from community_links.models import (
     HsdsRecord,
@@ -58,6 +58,9 @@ def export_tables() -> dict[str, list[dict]]:
     for res in resources.order_by("hsds_id"):
         overlay = {k: getattr(res, k) for k in EDITABLE["service"]}
         overlay["organization_id"] = res.organization.hsds_id
+        if res.last_verified != hsds_date(res.data.get("assured_date")):
+            # Checked again since the import (or edited in the CMS): publish the new date.
+            overlay["assured_date"] = res.last_verified.isoformat() if res.last_verified else None
         out["service"].append(_row("service", res.hsds_id, res.data, overlay))
         out["language"].extend(_added_languages(res))
     sals = ResourceLocation.objects.select_related("resource", "location").order_by("hsds_id")

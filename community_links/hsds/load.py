@@ -245,6 +245,8 @@ class _Writer:
             **{k: d.get(k, "") for k in EDITABLE["service"] if not k.endswith("_age")},
             "minimum_age": d.get("minimum_age"),
             "maximum_age": d.get("maximum_age"),
+            # The column itself stays in `data` as published; the date drives "last checked".
+            "last_verified": hsds_date(d.get("assured_date")),
         }
 
     def _service_at_location(self, row: Row) -> dict:
@@ -288,8 +290,8 @@ class _Writer:
             "byday": re.sub(r"[^A-Z,]", "", str(d.get("byday", "")).upper())[:40],
             "opens_at": _time(d.get("opens_at")),
             "closes_at": _time(d.get("closes_at")),
-            "valid_from": _date(d.get("valid_from")),
-            "valid_to": _date(d.get("valid_to")),
+            "valid_from": hsds_date(d.get("valid_from")),
+            "valid_to": hsds_date(d.get("valid_to")),
             "description": d.get("description", ""),
         }
 
@@ -374,7 +376,7 @@ def _time(value) -> datetime.time | None:
     return None
 
 
-def _date(value) -> datetime.date | None:
+def hsds_date(value) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:

@@ -112,6 +112,16 @@ class Resource(DraftStateMixin, RevisionMixin, HsdsFields):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="resources"
     )
+    # A district's own entry is for its schools' teams; with none, the entry is shared by
+    # every district (one directory for the region, or a single-district install).
+    district = models.ForeignKey(
+        "schoolwell.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leave empty when every district's teams may use this resource."),
+    )
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -137,6 +147,13 @@ class Resource(DraftStateMixin, RevisionMixin, HsdsFields):
         Location, through="ResourceLocation", related_name="resources", blank=True
     )
     accepts_electronic_referrals = models.BooleanField(default=True)
+    # HSDS assured_date: when someone last checked the entry with the provider.
+    last_verified = models.DateField(
+        _("last checked"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last confirmed these details with the provider."),
+    )
     referral_email = models.EmailField(
         blank=True, help_text=_("Where referral links go when the partner has no account")
     )
@@ -145,9 +162,11 @@ class Resource(DraftStateMixin, RevisionMixin, HsdsFields):
 
     panels = [
         FieldPanel("organization"),
+        FieldPanel("district"),
         FieldPanel("name"),
         FieldPanel("description"),
         FieldPanel("status"),
+        FieldPanel("last_verified"),
         FieldPanel("needs"),
         MultiFieldPanel(
             [

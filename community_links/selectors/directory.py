@@ -1,36 +1,23 @@
 """Directory search: one SQL query for the page of matches (filters, "open now" and the
-distance to the nearest location all computed by the database), one for the count and one
-for the matched needs, whatever the size of the directory. Each match says why it matches."""
+distance to the nearest location all computed by the database), one for the count, one for
+the matched needs and four for what each card shows (selectors.details), whatever the size
+of the directory. Each match says why it matches."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Exists, F, FloatField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Exists, F, FloatField, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from community_links.facts import DAY_CODES, LANGUAGE_NAMES, local_now
 from community_links.models import Location, Resource, Schedule, SchoolLocation
 from community_links.models.directory import GRADES
+from community_links.selectors.details import Details, details_for
 from community_links.units import Units
 
 EARTH_KM = 6371.0
-DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-LANGUAGE_NAMES = {
-    "en": gettext_lazy("English"),
-    "es": gettext_lazy("Spanish"),
-    "fr": gettext_lazy("French"),
-    "vi": gettext_lazy("Vietnamese"),
-    "zh": gettext_lazy("Chinese"),
-    "ar": gettext_lazy("Arabic"),
-    "so": gettext_lazy("Somali"),
-    "tl": gettext_lazy("Tagalog"),
-    "pt": gettext_lazy("Portuguese"),
-    "ru": gettext_lazy("Russian"),
-    "ur": gettext_lazy("Urdu"),
-    "hmn": gettext_lazy("Hmong"),
-}
 
 
 @dataclass
@@ -58,6 +45,7 @@ class Match:
     resource: Resource
     distance_km: float | None
     closes_at: datetime.time | None
+    details: Details
     reasons: list[str] = field(default_factory=list)
 
 
@@ -89,24 +77,46 @@ def postcode_origin(postcode: str) -> Origin | None:
 
 
 def _open_schedules(now: datetime.datetime) -> QuerySet:
-    local = timezone.localtime(now)
+    """Weekly openings that cover this minute on the district's clock, as community_links.facts
+    reads them: an opening that closes at or before it opens runs past midnight."""
+    local = local_now(now)
     today, at = local.date(), local.time()
+    yesterday = today - datetime.timedelta(days=1)
+    started_today = Q(
+        Q(opens_at__lt=F("closes_at"), closes_at__gt=at) | Q(closes_at__lte=F("opens_at")),
+        _valid_on(today),
+        byday__contains=DAY_CODES[today.weekday()],
+        opens_at__lte=at,
+    )
+    from_yesterday = Q(
+        _valid_on(yesterday),
+        byday__contains=DAY_CODES[yesterday.weekday()],
+        closes_at__lte=F("opens_at"),
+        closes_at__gt=at,
+    )
     return Schedule.objects.filter(
         Q(resource=OuterRef("pk")) | Q(resource_location__resource=OuterRef("pk")),
-        byday__contains=DAY_CODES[local.weekday()],
-        opens_at__lte=at,
-        closes_at__gt=at,
-    ).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+        started_today | from_yesterday,
+        freq__in=("", "WEEKLY"),
     )
 
 
-def search_queryset(criteria: Criteria, *, now: datetime.datetime | None = None) -> QuerySet:
+def _valid_on(day: datetime.date) -> Q:
+    return Q(Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & Q(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def search_queryset(
+    criteria: Criteria, *, scope: QuerySet | None = None, now: datetime.datetime | None = None
+) -> QuerySet:
+    """Active, published resources matching the criteria, within `scope` (the resources the
+    reader may see: schoolwell.permissions.resources_for)."""
     now = now or timezone.now()
-    qs = Resource.objects.filter(live=True, status=Resource.Status.ACTIVE).select_related(
-        "organization"
+    qs = (scope if scope is not None else Resource.objects.filter(live=True)).filter(
+        live=True, status=Resource.Status.ACTIVE
     )
+    qs = qs.select_related("organization")
     if criteria.need is not None:
         qs = qs.filter(needs=criteria.need)
     if criteria.language:
@@ -129,10 +139,7 @@ def search_queryset(criteria: Criteria, *, now: datetime.datetime | None = None)
             | Q(organization__name__icontains=criteria.text)
         )
     if criteria.open_now:
-        open_now = _open_schedules(now)
-        qs = qs.filter(Exists(open_now)).annotate(
-            closes_at=Subquery(open_now.order_by("-closes_at").values("closes_at")[:1])
-        )
+        qs = qs.filter(Exists(_open_schedules(now)))
     if criteria.origin is not None:
         o = criteria.origin
         real = Q(locations__latitude__range=(-90, 90), locations__longitude__range=(-180, 180))
@@ -152,19 +159,25 @@ def search_queryset(criteria: Criteria, *, now: datetime.datetime | None = None)
 
 
 def directory_search(
-    criteria: Criteria, *, limit: int = 50, now: datetime.datetime | None = None
+    criteria: Criteria,
+    *,
+    scope: QuerySet | None = None,
+    limit: int = 50,
+    now: datetime.datetime | None = None,
 ) -> tuple[list[Match], int]:
-    qs = search_queryset(criteria, now=now)
+    qs = search_queryset(criteria, scope=scope, now=now)
     total = qs.count()
     resources = list(qs.prefetch_related("needs")[:limit])
-    return [_explain(r, criteria) for r in resources], total
+    details = details_for(resources, now=now)
+    return [_explain(r, criteria, details[r.pk]) for r in resources], total
 
 
-def _explain(resource: Resource, criteria: Criteria) -> Match:
+def _explain(resource: Resource, criteria: Criteria, details: Details) -> Match:
     match = Match(
         resource=resource,
         distance_km=getattr(resource, "distance_km", None),
-        closes_at=getattr(resource, "closes_at", None),
+        closes_at=details.hours.open_until,
+        details=details,
     )
     reasons = match.reasons
     if criteria.need is not None:
@@ -173,7 +186,9 @@ def _explain(resource: Resource, criteria: Criteria) -> Match:
         name = LANGUAGE_NAMES.get(criteria.language, criteria.language)
         reasons.append(_("Staff speak %(language)s") % {"language": name})
     if criteria.age is not None:
-        reasons.append(_age_reason(resource, criteria.age))
+        reasons.append(
+            _("Takes age %(age)s: %(who)s") % {"age": criteria.age, "who": details.eligibility}
+        )
     if criteria.grade:
         reasons.append(_("Open to grade %(grade)s") % {"grade": criteria.grade})
     if criteria.open_now and match.closes_at:
@@ -183,17 +198,6 @@ def _explain(resource: Resource, criteria: Criteria) -> Match:
     if criteria.text:
         reasons.append(_("Mentions “%(text)s”") % {"text": criteria.text})
     return match
-
-
-def _age_reason(resource: Resource, age: int) -> str:
-    low, high = resource.minimum_age, resource.maximum_age
-    if low is None and high is None:
-        return _("No age limit")
-    return _("Ages %(low)s to %(high)s include %(age)s") % {
-        "low": int(low) if low is not None else 0,
-        "high": int(high) if high is not None else "+",
-        "age": age,
-    }
 
 
 def language_choices() -> list[tuple[str, str]]:

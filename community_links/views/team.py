@@ -3,6 +3,7 @@ panel and on the caseload. Panels are fragments other pages load by URL."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community_links.forms import ReferralForm, SearchForm, StatusForm
-from community_links.models import Referral, ReferralUpdate, Resource
+from community_links.models import Referral, ReferralUpdate
+from community_links.needs import case_need
 from community_links.selectors import directory as search
 from community_links.selectors.referrals import case_referrals, caseload_referrals
 from community_links.services import referrals as services
@@ -23,7 +25,7 @@ def _ids(values: list[str]) -> list[int]:
     return [pk for pk in map(parse_pk, values) if pk is not None]
 
 
-def _case_from(request: HttpRequest):
+def case_from(request: HttpRequest):
     ids = _ids([request.GET.get("case", "")])
     return permissions.get_case_or_404(request.user, ids[0]) if ids else None
 
@@ -71,15 +73,24 @@ def _school(request: HttpRequest, case):
 @permissions.require(permissions.can_search_resources)
 def directory(request: HttpRequest) -> HttpResponse:
     """Search the directory; with ?case=<id>, pick resources to refer that case's student."""
-    case = _case_from(request)
+    case = case_from(request)
     form = SearchForm(request.GET or None, units=units_for(_school(request, case)))
     matches, total = [], None
     if form.is_bound and form.is_valid():
         criteria = _criteria(form, request, case)
         if criteria is not None:
-            matches, total = search.directory_search(criteria)
+            scope = permissions.resources_for(request.user)
+            matches, total = search.directory_search(criteria, scope=scope)
     context = {"form": form, "matches": matches, "total": total, "case": case}
     return render(request, "community_links/directory.html", context)
+
+
+def referable(user, case):
+    """Resources this case's student may be referred to: ones the user may read, of the
+    case's district or shared by every district."""
+    return permissions.resources_for(user).filter(
+        Q(district__isnull=True) | Q(district_id=case.school.district_id)
+    )
 
 
 @permissions.require(permissions.can_search_resources)
@@ -89,24 +100,26 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
     ids = _ids(source.getlist("resources") or source.getlist("resource"))
-    choices = Resource.objects.filter(live=True, pk__in=ids).select_related("organization")
-    guardians = services.do_not_contact_guardians(case.student)
+    choices = referable(request.user, case).filter(pk__in=ids).select_related("organization")
+    guardians = list(case.student.guardians.order_by("last_name", "first_name", "pk"))
     if request.method == "POST":
-        form = ReferralForm(request.POST, resources=choices)
+        form = ReferralForm(request.POST, resources=choices, guardians=guardians)
         if form.is_valid():
             try:
-                services.referral_send(case=case, by=request.user, **form.cleaned_data)
+                services.referral_send(case=case, by=request.user, **form.referral_values())
             except ValidationError as error:
                 _add_errors(form, error)
             else:
                 messages.success(request, _("Referral sent."))
                 return redirect(reverse("support_team:case", args=[case.pk]) + "#referrals")
     else:
-        form = ReferralForm(resources=choices, initial={"resources": ids})
+        initial = {"resources": ids, "need": case_need(case, choices)}
+        form = ReferralForm(resources=choices, guardians=guardians, initial=initial)
     context = {
         "case": case,
         "form": form,
-        "do_not_contact": guardians,
+        "do_not_contact": [g for g in guardians if g.do_not_contact],
+        "guardian_names": {str(g.pk): str(g) for g in guardians},
         "student_may_consent": services.student_may_consent(case.student),
     }
     return render(
