@@ -1,6 +1,7 @@
 """plotly figures from published tables only: a hidden cell is a gap in the chart, never a
 number. The figure goes to the page as JSON and plotly.js (our own static copy) draws it."""
 
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from schoolwell.trends.frames import PublishedTable
@@ -64,18 +65,39 @@ def figure(table: PublishedTable) -> dict:
                 }
             )
     horizontal = kind in ("hbar", "hstack")
+    # Category names are typed by people and can be long ("Riverbend Elementary School"):
+    # the axis shows them wrapped onto short lines, the hover and the table keep them whole.
+    ticks = [*labels, _("Usual shape")] if kind == "tiers" else labels
+    categories = {
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [wrap(label, 22 if horizontal else 14) for label in ticks],
+        "automargin": True,
+    }
     layout = {
         "barmode": "stack" if kind in ("stack", "hstack", "tiers") else "group",
-        "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
-        "height": max(320, 22 * len(labels)) if horizontal else 360,
-        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "height": max(340, 26 * len(labels) + 80) if horizontal else 380,
+        # The legend sits above the plot, anchored by its bottom edge: plotly then grows the
+        # top margin to fit however many lines it wraps to, and it can never meet the tick
+        # labels under the x axis (below the plot it did, once they were rotated or wrapped).
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+        },
         "font": {"family": "system-ui, sans-serif", "size": 13},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True},
     }
     if horizontal:
-        layout["yaxis"] = {"autorange": "reversed", "automargin": True}
+        layout["yaxis"] |= {"autorange": "reversed", **categories}
+    elif kind != "line":  # months are short, and plotly thins them out when crowded
+        layout["xaxis"] |= categories
     return {
         "data": traces,
         "layout": layout,
@@ -83,3 +105,17 @@ def figure(table: PublishedTable) -> dict:
         # CSV beside each chart already give the exact figures.
         "config": {"displaylogo": False, "displayModeBar": False, "responsive": True},
     }
+
+
+def wrap(label: str, width: int) -> str:
+    """The label on lines of about `width` characters (plotly breaks lines at <br>), words
+    kept whole; a single word longer than a line is shortened with an ellipsis. plotly reads
+    tick text as its small HTML subset, so a typed "<" or "&" is escaped, never markup."""
+    lines: list[str] = []
+    for word in label.split():
+        word = word if len(word) <= width else word[: width - 1] + "…"
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(escape(line) for line in lines) or escape(label)

@@ -10,6 +10,8 @@ from schoolwell.forms import SafeModelMultipleChoiceField
 
 GRADES = ["PK", "KG", *[f"{n:02d}" for n in range(1, 13)]]
 MAX_DAYS = 5 * 366
+# A year and a half, this month included: the same term in two school years side by side.
+DEFAULT_MONTHS = 18
 # Far from any school's records, and far enough from the ends of the calendar that the
 # figures' date arithmetic (the day after the end, the next month) stays inside it.
 EARLIEST = datetime.date(1900, 1, 1)
@@ -17,10 +19,10 @@ LATEST = datetime.date(2999, 12, 31)
 
 
 def default_range(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    """The last twelve months, this one included."""
+    """The last DEFAULT_MONTHS months, this one included."""
     today = today or timezone.localdate()
     start = today.replace(day=1)
-    for _month in range(11):
+    for _month in range(DEFAULT_MONTHS - 1):
         start = (start - datetime.timedelta(days=1)).replace(day=1)
     return start, today
 

@@ -67,6 +67,13 @@ class PublishedTable:
         counts = [c for r in self.rows if not r.is_total for c in r.cells[: self.count_columns]]
         return all(c.text == "0" for c in counts)
 
+    @property
+    def all_suppressed(self) -> bool:
+        """Something was recorded, but every count of a row (its total aside) is about too few
+        students to publish: a chart of it would be an empty axis, so the page says why."""
+        counts = [c for r in self.rows if not r.is_total for c in r.cells[: self.interior_columns]]
+        return not self.is_empty and all(c.value in (None, 0) for c in counts)
+
     def as_records(self) -> list[dict]:
         return [
             {

@@ -213,7 +213,7 @@ def test_the_dashboard_runs_the_same_number_of_queries_whatever_the_data(client,
 def test_the_page_loads_our_own_plotly_and_no_inline_script(client, world):
     client.force_login(world["analyst"])
     page = client.get(reverse("trends:dashboard"), RANGE).content.decode()
-    assert "/static/vendor/plotly.min.js" in page and "/static/schoolwell/trends.js" in page
+    assert "/static/vendor/plotly-basic.min.js" in page and "/static/schoolwell/trends.js" in page
     assert "cdn" not in page.lower()
     scripts = page.split("<script")[1:]
     assert all(
