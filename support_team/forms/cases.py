@@ -40,12 +40,35 @@ class UsersChoiceField(forms.MultipleChoiceField):
 
 
 class CaseSectionForm(forms.Form):
+    """One form of the case page. `anchor` is the id of the form's place on the page; its
+    fields' ids start with it, as several forms share field names (summary, description)
+    and one page shows them all. `form_title` names the form in the message that points to it."""
+
+    anchor = ""
+    form_title = ""
+
     def __init__(self, *args, page: CasePage, **kwargs):
         self.page = page
+        if self.anchor:
+            kwargs.setdefault("auto_id", f"{self.anchor}-%s")
         super().__init__(*args, **kwargs)
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """Each error as (the id of the input it is about, or "", the words): the summary
+        at the top of a refused form links to the inputs to fix."""
+        links = [("", str(error)) for error in self.non_field_errors()]
+        for bound in self:
+            # A group of radios or checkboxes has no element of its own id: its first box.
+            choices = bound.widget_type in ("radioselect", "checkboxselectmultiple")
+            target = f"{bound.auto_id}_0" if choices else bound.auto_id
+            links += [(target, f"{bound.label}: {error}") for error in bound.errors]
+        return links
 
 
 class CaseUpdateForm(CaseSectionForm):
+    anchor = "details-form"
+    form_title = _("the case details form")
+
     tier = forms.TypedChoiceField(
         label=_("Tier of support"), choices=Case.Tier.choices, coerce=int, widget=forms.RadioSelect
     )
@@ -77,6 +100,9 @@ class CaseUpdateForm(CaseSectionForm):
 
 
 class MemberAddForm(CaseSectionForm):
+    anchor = "team-form"
+    form_title = _("the team form")
+
     def __init__(self, *args, page: CasePage, **kwargs):
         super().__init__(*args, page=page, **kwargs)
         on_case = {m.user_id for m in page.members}
@@ -90,6 +116,9 @@ class MemberAddForm(CaseSectionForm):
 
 
 class GoalForm(CaseSectionForm):
+    anchor = "goal-form"
+    form_title = _("the goal form")
+
     description = forms.CharField(label=_("New goal"), max_length=300)
 
 
@@ -98,6 +127,9 @@ class GoalStatusForm(CaseSectionForm):
 
 
 class InterventionForm(CaseSectionForm):
+    anchor = "intervention-form"
+    form_title = _("the intervention form")
+
     kind = forms.ChoiceField(label=_("Type"), choices=Intervention.Kind.choices)
     description = forms.CharField(label=_("Details"), max_length=300, required=False)
     start_date = forms.DateField(label=_("Starts"), widget=DATE)
@@ -150,6 +182,10 @@ class InterventionUpdateForm(CaseSectionForm):
             )
             kw.setdefault("prefix", f"iv{intervention.pk}")
         super().__init__(*args, page=page, **kw)
+        if intervention is not None:
+            # One per intervention: the prefix already keeps the field ids apart.
+            self.anchor = f"intervention-{intervention.pk}-form"
+        self.form_title = _("the intervention's update form")
         self.fields["owner"] = UserChoiceField(
             users=page.team,
             label=_("Owner"),
@@ -161,6 +197,9 @@ LEVEL_LABELS = dict(Note.Level.choices)
 
 
 class NoteForm(CaseSectionForm):
+    anchor = "note-form"
+    form_title = _("the note form")
+
     body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, page: CasePage, **kwargs):
@@ -190,6 +229,9 @@ class NoteForm(CaseSectionForm):
 
 
 class MeetingForm(CaseSectionForm):
+    anchor = "meeting-form"
+    form_title = _("the meeting form")
+
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     other_attendees = forms.CharField(
         label=_("Others who came"),
@@ -212,17 +254,30 @@ class MeetingForm(CaseSectionForm):
             widget=forms.CheckboxSelectMultiple,
             error_messages={"invalid_choice": _("Choose people on the school's team.")},
         )
-        self.actions = ActionFormSet(*args, prefix="actions", form_kwargs={"page": page})
+        self.actions = ActionFormSet(
+            *args, prefix="actions", auto_id=self.auto_id, form_kwargs={"page": page}
+        )
 
     def is_valid(self) -> bool:
         # Both, so every error shows at once.
         return all([super().is_valid(), self.actions.is_valid()])
+
+    def error_links(self) -> list[tuple[str, str]]:
+        links = super().error_links()
+        links += [("", str(error)) for error in self.actions.non_form_errors()]
+        for n, row in enumerate(self.actions, start=1):
+            where = _("Action %(n)s") % {"n": n}
+            links += [(target, f"{where}, {words}") for target, words in row.error_links()]
+        return links
 
     def action_rows(self) -> list[dict]:
         return [f.cleaned_data for f in self.actions if f.cleaned_data]
 
 
 class FollowUpForm(CaseSectionForm):
+    anchor = "follow-up-form"
+    form_title = _("the follow-up form")
+
     title = forms.CharField(label=_("What needs doing"), max_length=200)
     due_on = forms.DateField(label=_("Due"), widget=DATE)
 
@@ -243,6 +298,9 @@ ActionFormSet = forms.formset_factory(
 
 
 class CloseForm(CaseSectionForm):
+    anchor = "close-form"
+    form_title = _("the closing form")
+
     summary = forms.CharField(
         label=_("Closing summary"),
         widget=forms.Textarea(attrs={"rows": 4}),

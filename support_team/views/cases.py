@@ -2,6 +2,7 @@
 list. Every read of a case or a note is logged; every change goes through a service."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from support_team.models import Case, Goal, Intervention
 from support_team.selectors.cases import case_list as select_cases
 from support_team.selectors.cases import case_page
 from support_team.services import cases as services
+from support_team.views.case_refusal import Refusal, form_refusal
 
 FORMS = {
     "update": forms.CaseUpdateForm,
@@ -32,7 +34,9 @@ FORMS = {
 }
 
 
-def _render(request: HttpRequest, case: Case, page=None, **bound) -> HttpResponse:
+def _render(
+    request: HttpRequest, case: Case, page=None, refused: Refusal | None = None, **bound
+) -> HttpResponse:
     """The case page, with a bound form (and its errors) in place of a blank one. Each
     intervention carries its own update form (`intervention-<pk>` when bound)."""
     page = page or case_page(user=request.user, case=case)
@@ -50,8 +54,9 @@ def _render(request: HttpRequest, case: Case, page=None, **bound) -> HttpRespons
             "page": page,
             "forms": section_forms,
             "goal_statuses": Goal.Status.choices,
+            "refused": refused,
         },
-        status=400 if bound else 200,
+        status=400 if refused else 200,
     )
 
 
@@ -110,8 +115,7 @@ def _submit(
         else:
             messages.success(request, done)
             return redirect(f"{reverse('support_team:case', args=[case.pk])}#{anchor}")
-    messages.error(request, _("Nothing was saved. See what needs fixing below."))
-    return _render(request, case, page, **{name: form})
+    return _render(request, case, page, form_refusal(name, form, page), **{name: form})
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -122,14 +126,21 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _act(request: HttpRequest, case: Case, action: Callable[[], object], done: str, anchor: str):
-    """A button with nothing to fill in (join, done, cancel, reopen): a message either way."""
+def _act(
+    request: HttpRequest,
+    case: Case,
+    action: Callable[[], object],
+    done: str,
+    anchor: str,
+    refusal: Refusal,
+) -> HttpResponse:
+    """A button with nothing to fill in (join, done, cancel, reopen). Refused: the page
+    again with the reason beside that button, nothing changed."""
     try:
         action()
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
+        return _render(request, case, refused=replace(refusal, messages=error.messages))
+    messages.success(request, done)
     return redirect(f"{reverse('support_team:case', args=[case.pk])}#{anchor}")
 
 
@@ -166,7 +177,8 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def member_join(request: HttpRequest, pk: int) -> HttpResponse:
     case = permissions.get_case_or_404(request.user, pk)
     join = partial(services.case_member_add, case=case, user=request.user, by=request.user)
-    return _act(request, case, join, _("You are on this case now."), "team")
+    team = Refusal(_("the case team"), kind="team")
+    return _act(request, case, join, _("You are on this case now."), "team", team)
 
 
 @require_POST
@@ -175,7 +187,8 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     case = permissions.get_case_or_404(request.user, pk)
     member = get_object_or_404(case.memberships.select_related("user"), user_id=user_pk)
     remove = partial(services.case_member_remove, case=case, user=member.user, by=request.user)
-    return _act(request, case, remove, _("Taken off the case team."), "team")
+    team = Refusal(_("the case team"), kind="team")
+    return _act(request, case, remove, _("Taken off the case team."), "team", team)
 
 
 @require_POST
@@ -197,12 +210,13 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = permissions.get_case_or_404(request.user, pk)
     goal = get_object_or_404(case.goals, pk=goal_pk)
     form = forms.GoalStatusForm(request.POST, page=None)
+    refusal = Refusal(_("the goal"), kind="goal", pk=goal.pk)
     if not form.is_valid():
-        messages.error(request, _("Choose where the goal stands from the list."))
-        return redirect(f"{reverse('support_team:case', args=[case.pk])}#goal-{goal.pk}")
+        why = [_("Choose where the goal stands from the list.")]
+        return _render(request, case, refused=replace(refusal, messages=why))
     status = form.cleaned_data["status"]
     update = partial(services.goal_update, goal=goal, by=request.user, status=status)
-    return _act(request, case, update, _("Goal updated."), f"goal-{goal.pk}")
+    return _act(request, case, update, _("Goal updated."), f"goal-{goal.pk}", refusal)
 
 
 @require_POST
@@ -241,8 +255,8 @@ def intervention_update(request: HttpRequest, pk: int, intervention_pk: int) -> 
             return redirect(
                 f"{reverse('support_team:case', args=[case.pk])}#intervention-{intervention.pk}"
             )
-    messages.error(request, _("Nothing was saved. See what needs fixing below."))
-    return _render(request, case, page, **{f"intervention-{intervention.pk}": form})
+    key = f"intervention-{intervention.pk}"
+    return _render(request, case, page, form_refusal(key, form, page), **{key: form})
 
 
 @require_POST
@@ -306,7 +320,8 @@ def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
     case = permissions.get_case_or_404(request.user, pk)
     follow_up = get_object_or_404(case.follow_ups, pk=follow_up_pk)
     done = partial(services.follow_up_complete, follow_up=follow_up, by=request.user)
-    return _act(request, case, done, _("Follow-up marked done."), "follow-ups")
+    refusal = Refusal(_("the follow-up"), kind="follow_up", pk=follow_up.pk)
+    return _act(request, case, done, _("Follow-up marked done."), "follow-ups", refusal)
 
 
 @require_POST
@@ -315,7 +330,8 @@ def follow_up_cancel(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpRe
     case = permissions.get_case_or_404(request.user, pk)
     follow_up = get_object_or_404(case.follow_ups, pk=follow_up_pk)
     cancel = partial(services.follow_up_cancel, follow_up=follow_up, by=request.user)
-    return _act(request, case, cancel, _("Follow-up cancelled."), "follow-ups")
+    refusal = Refusal(_("the follow-up"), kind="follow_up", pk=follow_up.pk)
+    return _act(request, case, cancel, _("Follow-up cancelled."), "follow-ups", refusal)
 
 
 @require_POST
@@ -341,4 +357,5 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     case = permissions.get_case_or_404(request.user, pk)
     reopen = partial(services.case_reopen, case=case, by=request.user)
-    return _act(request, case, reopen, _("Case reopened."), "closing")
+    refusal = Refusal(_("the closing section"), kind="closing")
+    return _act(request, case, reopen, _("Case reopened."), "closing", refusal)
