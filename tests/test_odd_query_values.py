@@ -60,6 +60,7 @@ OWN_PARAMS = {
     "concerns:new": ["student", "q"],
     "concerns:student_search": ["q"],
     "community_links:directory": ["case"],
+    "community_links:resource": ["case"],
     "community_links:referral_new": ["resources", "resource"],
     "partners:home": ["status"],
     # /cms/login/ sits under the Wagtail prefix the GET matrix covers; only `next` is read,

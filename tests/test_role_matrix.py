@@ -203,6 +203,14 @@ ROUTES = {
         for name in CASE_ACTIONS
     },
     "concerns:import": (lambda ctx: reverse("concerns:import"), expect(LEGACY_IMPORT)),
+    "concerns:import_template_xlsx": (
+        lambda ctx: reverse("concerns:import_template_xlsx"),
+        expect(LEGACY_IMPORT),
+    ),
+    "concerns:import_template_csv": (
+        lambda ctx: reverse("concerns:import_template_csv"),
+        expect(LEGACY_IMPORT),
+    ),
     "concerns:import_detail": (
         lambda ctx: reverse(
             "concerns:import_detail", args=[getattr(ctx.get("own_concern_import"), "pk", 999999)]
@@ -232,6 +240,10 @@ ROUTES = {
     "trends:api": (lambda ctx: reverse("trends:api"), dict.fromkeys(ROLES, 401)),
     # Community links: the directory and referral panels for the team, the portal for partners.
     "community_links:directory": (lambda ctx: reverse("community_links:directory"), expect(TEAM)),
+    "community_links:resource": (
+        lambda ctx: reverse("community_links:resource", args=[ctx["partner_resource"].pk]),
+        expect(TEAM),
+    ),
     "community_links:case_referrals": (
         lambda ctx: reverse("community_links:case_referrals", args=[ctx["case"].pk]),
         expect(TEAM),
@@ -302,6 +314,11 @@ ROUTES = {
             "discard",
         )
     },
+    # The team records that one of its students has left (a form page).
+    "transfers:left": (
+        lambda ctx: reverse("transfers:left", args=[ctx["student"].pk]),
+        expect(TEAM),
+    ),
     "transfers:start": (
         lambda ctx: reverse("transfers:start", args=[ctx["school"].pk, ctx["student"].pk]),
         dict.fromkeys(ROLES, 405),  # POST only
@@ -341,6 +358,10 @@ FOREIGN_OBJECT_ROUTES = {
     "concerns:import_detail": lambda ctx: reverse(
         "concerns:import_detail", args=[ctx["other_concern_import"].pk]
     ),
+    # A directory entry of another district.
+    "community_links:resource": lambda ctx: reverse(
+        "community_links:resource", args=[ctx["far_resource"].pk]
+    ),
     "community_links:case_referrals": lambda ctx: reverse(
         "community_links:case_referrals", args=[ctx["other_case"].pk]
     ),
@@ -354,6 +375,7 @@ FOREIGN_OBJECT_ROUTES = {
     ),
     "transfers:detail": lambda ctx: reverse("transfers:detail", args=[ctx["other_packet"].pk]),
     "transfers:pdf": lambda ctx: reverse("transfers:pdf", args=[ctx["other_packet"].pk]),
+    "transfers:left": lambda ctx: reverse("transfers:left", args=[ctx["other_student"].pk]),
     "transfers:export_file": lambda ctx: reverse(
         "transfers:export_file", args=[ctx["other_packet"].pk]
     ),
@@ -488,7 +510,13 @@ def community_links_context(case, lead, other_case, other_lead) -> dict:
 
     partner_resource, referral = refer(case, lead, PARTNER_ORG)
     other_resource, other_referral = refer(other_case, other_lead, "Another organisation")
+    far_resource = Resource.objects.create(
+        organization=other_resource.organization,
+        name="Another district's service",
+        district=SchoolFactory().district,
+    )
     return {
+        "far_resource": far_resource,
         "partner_resource": partner_resource,
         "referral": referral,
         "referral_token": referral_link_token(referral),

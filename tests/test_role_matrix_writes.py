@@ -1,7 +1,8 @@
 """Who may write, proved: every route that accepts POST, for every role, with a real object of
 school A (the acting users' school), of school B, and of school A with school B's people
-or records in the form, a valid CSRF token and the body an authorised user would send. Allowed: 2xx/3xx and the write happened. Refused: the expected
-status and nothing in the database changed (every row of every table, history included).
+or records in the form, a valid CSRF token and the body an authorised user would send.
+Allowed: 2xx/3xx and the write happened. Refused: the expected status and nothing in the
+database changed (every row of every table, history included).
 
 The routes and their expectations are in tests/role_matrix/writes.py; a route that accepts
 POST and has no expectation there fails test_every_route_that_accepts_post_has_an_expectation.

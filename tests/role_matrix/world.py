@@ -175,6 +175,7 @@ def transfers(w, far) -> None:
     w.packet = packet_draft(student=w.student, school=school, by=w.lead)
     w.approved = approved(enrolled_student(school), school, w)
     w.leaver = enrolled_student(school)  # no packet yet: transfers:start
+    w.departing = enrolled_student(school)  # still enrolled: transfers:left
     # Arrived from a feeder school of the district: to accept and acknowledge.
     feeder = SchoolFactory(district=school.district)
     mover = enrolled_student(feeder)

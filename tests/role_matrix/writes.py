@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from community_links.models import Referral
 from community_links.services.referrals import referral_status_change
+from support_team.transfers.services import packet_include_notes
 from tests.role_matrix.expect import (
     NO_FOREIGN,
     SL,
@@ -36,6 +37,7 @@ from tests.role_matrix.expect import (
     Write,
     expect,
     refused,
+    today,
     upload,
     url,
 )
@@ -188,6 +190,9 @@ def own_import(c):
     return c.w.concern_imports.get(c.role, c.w.concern_imports["safeguarding_lead"])
 
 
+NOTE_ABOVE_LEVEL = expect(TEAM, set(), refused=403)
+NOTE_ABOVE_LEVEL["safeguarding_lead"] = 400
+
 TRANSFERS = {
     "transfers:start": Write(
         lambda c: reverse("transfers:start", args=[c.w.school.pk, c.b.leaver.pk]),
@@ -215,6 +220,27 @@ TRANSFERS = {
         "transferpacket",
         body=lambda c: {"note_level": ""},
         reauth=True,
+    ),
+    # A case note the lead chose, above the level approved: refused beside the form (400).
+    "transfers:approve (a chosen note above the level)": Write(
+        url("transfers:approve", "packet"),
+        NOTE_ABOVE_LEVEL,
+        "transferpacket",
+        body=lambda c: {"note_level": ""},
+        prepare=lambda c: packet_include_notes(packet=c.w.packet, by=c.w.sl, notes=[c.w.note]),
+        reauth=True,
+    ),
+    # Another school named in the body: not one of the student's schools here, a form error.
+    "transfers:left": Write(
+        lambda c: reverse("transfers:left", args=[c.w.departing.pk]),
+        TEAM_WRITES,
+        "enrollment",
+        body=lambda c: {
+            "school": c.b.school.pk,
+            "left_on": today(),
+            "destination": "Riverbend High School",
+        },
+        mixed=refused(400, TEAM),
     ),
     "transfers:send": Write(
         url("transfers:send", "approved"), TEAM_WRITES, "transferpacket", reauth=True
@@ -300,6 +326,7 @@ POST_READS = {
     "concerns:detail",
     "concerns:urgent",
     "community_links:directory",
+    "community_links:resource",
     "community_links:case_referrals",
     "community_links:caseload_referrals",
     "partners:home",

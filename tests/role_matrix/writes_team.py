@@ -85,8 +85,9 @@ INTAKE = {
 
 # The case is led by a social worker who is none of the acting users: the safeguarding lead
 # may do what only the lead may, the rest of the team may not.
-LEAD_ONLY = expect(TEAM, SL)
-LEAD_ONLY_FORM = expect(TEAM, SL, refused=400)
+# Refused on the case page: the page again (400) with the reason beside the form or button.
+LEAD_ONLY = expect(TEAM, SL, refused=400)
+LEAD_ONLY_FORM = LEAD_ONLY
 
 
 def iv(c, **fields) -> dict:
