@@ -140,6 +140,8 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     """The referrals of one case (a fragment the case page loads)."""
     case = permissions.get_case_or_404(request.user, case_id)
     referrals = list(case_referrals(user=request.user, case=case))
+    for referral in referrals:
+        referral.refused = request.session.pop(_refused_key(referral.pk), None)
     context = {
         "case": case,
         "referrals": referrals,
@@ -147,6 +149,21 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
         "status_form": StatusForm(),
     }
     return render(request, "community_links/case_panel.html", context)
+
+
+def _refused_key(pk: int) -> str:
+    return f"referral-refused-{pk}"
+
+
+def _refuse(request: HttpRequest, referral, reasons: list[str]) -> None:
+    """Keep why an update was refused, and what was typed, for the referral's own card: the
+    case panel shows it there (open, focused) the next time it loads, and forgets it."""
+    request.session[_refused_key(referral.pk)] = {
+        "messages": reasons,
+        "status": request.POST.get("status", "")[:40],
+        "note": request.POST.get("note", "")[:4000],
+        "share": bool(request.POST.get("share")),
+    }
 
 
 @require_POST
@@ -161,9 +178,14 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Referral updated."))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _refuse(request, referral, error.messages)
     else:
-        messages.error(request, _("Pick a status from the list."))
+        pick = _("Pick a status from the list.")
+        _refuse(
+            request,
+            referral,
+            [pick if name == "status" else e for name, errs in form.errors.items() for e in errs],
+        )
     return redirect(reverse("support_team:case", args=[referral.case_id]) + "#referrals")
 
 
