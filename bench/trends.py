@@ -9,7 +9,7 @@ intake per concern and per request (most triaged), and open cases. Then, in one 
 - the nightly summary build (schoolwell.trends.rollup.rebuild, the trends_rollup_task), timed;
 - the dashboard (every table, suppression, plotly figures; the whole view function through
   Django's test client) for the whole district and for one school, default filters (the
-  last twelve months) and the full three years;
+  last eighteen months) and the full three years;
 - the baseline: the same headline figures (concerns and requests by month and school,
   time-to-triage percentiles by month) computed by reading the rows into pandas.
 
@@ -329,8 +329,8 @@ def child(args) -> None:
     )
     print(f"{'view':<44}{'dashboard':>11}{'pandas':>11}{'ratio':>8}")
     for label, params, school in (
-        ("whole district, last 12 months", {}, None),
-        ("one school, last 12 months", {"school": world["school"]}, world["school"]),
+        ("whole district, last 18 months", {}, None),
+        ("one school, last 18 months", {"school": world["school"]}, world["school"]),
         ("whole district, three years", three_years, None),
     ):
         timed_dashboard(client, params, 1)  # warm caches

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from community_links import demo_history as history
 from community_links.hsds import import_path
 from community_links.models import Organization, PartnerStaff, SchoolLocation
 from schoolwell.demo import DEMO_DOMAIN, _ensure_totp, _staff_user
@@ -281,4 +282,5 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
         Membership.objects.get_or_create(user=partner, role=Role.PARTNER, district=district)
     food_bank = Organization.objects.get(hsds_id=_id("org", "Riverbend Community Food Bank"))
     PartnerStaff.objects.get_or_create(user=partner, organization=food_bank)
+    made["past referrals"] = history.seed(seed=seed)
     return made

@@ -10,19 +10,18 @@ once: a district that has these concerns already gets nothing more."""
 
 import random
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from concerns.models import Category, Concern
 from schoolwell import calendar
-from schoolwell.models import Enrollment, Membership, Role, School
+from schoolwell.demo import add_m2m_with_history, demo_schools, enrolments, history_start, pick
+from schoolwell.models import Membership, Role, School
 from support_team.models import CloseReason, Intake
 
-MONTHS = 18
 MARK = "Demo history"  # the change reason on these concerns' history rows
 # Concerns per 100 enrolled students on a school day, by month of the year: more in the
 # weeks before winter and spring breaks, fewer as the year settles and at its very end.
@@ -52,31 +51,19 @@ CLOSED = [
 BATCH = 500
 
 
-def _pick(rng: random.Random, weights: dict | list):
-    options = list(weights.items()) if isinstance(weights, dict) else weights
-    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
-
-
-def _month_start(today: date, back: int) -> date:
-    start = today.replace(day=1)
-    for _month in range(back):
-        start = (start - timedelta(days=1)).replace(day=1)
-    return start
-
-
 @transaction.atomic
 def seed(*, seed: int = 2026) -> dict[str, int]:
-    schools = list(School.objects.filter(sourced_id__startswith="demo-").order_by("pk"))
+    schools = demo_schools()
     if not schools or Concern.history.filter(history_change_reason=MARK).exists():
         return {"past concerns": 0}
     rng = random.Random(seed)
     today = timezone.localdate()
-    first = _month_start(today, MONTHS - 1)
+    first = history_start(today)
     closed = calendar.closed_days_by_school(schools=schools, start=first, end=today)
     reporters = _reporters(schools)
     categories = {c.slug: c for c in Category.objects.filter(slug__in=CATEGORY_WEIGHTS)}
     weights = {slug: w for slug, w in CATEGORY_WEIGHTS.items() if slug in categories}
-    enrolled = _enrolments(schools)
+    enrolled = enrolments(schools)
     rows = []  # (concern, its categories, the day's closed set)
     day = first
     while day < today:  # today's concerns are the live demo's, not history
@@ -96,7 +83,8 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
         batch_size=BATCH,
         default_change_reason=MARK,
     )
-    _categories(concerns, [[categories[s] for s in slugs] for _, slugs in rows])
+    chosen = [[categories[s] for s in slugs] for _, slugs in rows]
+    add_m2m_with_history(Concern, "categories", concerns, chosen)
     _intakes(rng, concerns, [slugs for _, slugs in rows], categories, closed)
     return {"past concerns": len(concerns)}
 
@@ -113,63 +101,22 @@ def _reporters(schools: list[School]) -> dict[int, list[int]]:
     return found
 
 
-def _enrolments(schools: list[School]) -> dict[int, list[tuple]]:
-    found: dict[int, list[tuple]] = {school.pk: [] for school in schools}
-    rows = Enrollment.objects.filter(school__in=schools).order_by("pk")
-    for school_id, student, grade, start, end in rows.values_list(
-        "school_id", "student_id", "student__grade", "start_date", "end_date"
-    ):
-        found[school_id].append((student, grade, start or date.min, end or date.max))
-    return found
-
-
 def _concern(rng, school, student, day, reporters, weights) -> tuple[Concern, list[str]]:
-    slugs = {_pick(rng, weights)}
+    slugs = {pick(rng, weights)}
     if rng.random() < 0.25:
-        slugs.add(_pick(rng, weights))
+        slugs.add(pick(rng, weights))
     moment = datetime.combine(day, time(8 + rng.randrange(8), rng.randrange(60)))
     concern = Concern(
         school=school,
         student_id=student,
         reporter_id=rng.choice(reporters[school.pk]),
-        severity=_pick(rng, [("low", 35), ("moderate", 50), ("high", 15)]),
+        severity=pick(rng, [("low", 35), ("moderate", 50), ("high", 15)]),
         narrative="Noticed in class; talked with the student afterwards.",
         observed_on=day,
         created_at=timezone.make_aware(moment),
         idempotency_key=uuid.UUID(int=rng.getrandbits(128)),
     )
     return concern, sorted(slugs)
-
-
-def _categories(concerns: list[Concern], chosen: list[list[Category]]) -> None:
-    """The category links and their copy on each concern's creation history row, as
-    concern.categories.set() would have written them."""
-    through = Concern.categories.through
-    through.objects.bulk_create(
-        [
-            through(concern_id=concern.pk, category_id=category.pk)
-            for concern, cats in zip(concerns, chosen, strict=True)
-            for category in cats
-        ],
-        batch_size=BATCH,
-    )
-    m2m_history = apps.get_model("concerns", "HistoricalConcern_categories")
-    pks = [concern.pk for concern in concerns]
-    for start in range(0, len(pks), BATCH):
-        chunk = pks[start : start + BATCH]
-        created = dict(
-            Concern.history.filter(id__in=chunk, history_type="+").values_list("id", "history_id")
-        )
-        links = through.objects.filter(concern_id__in=chunk).values_list(
-            "id", "concern_id", "category_id"
-        )
-        m2m_history.objects.bulk_create(
-            [
-                m2m_history(id=pk, concern_id=c, category_id=cat, history_id=created[c])
-                for pk, c, cat in links
-            ],
-            batch_size=BATCH,
-        )
 
 
 def _intakes(rng, concerns, slugs, categories, closed) -> None:
@@ -204,6 +151,6 @@ def _intakes(rng, concerns, slugs, categories, closed) -> None:
         if triaged < now - timedelta(days=2):
             intake.status = Intake.Status.CLOSED
             intake.triaged_at = intake.closed_at = triaged
-            intake.closed_reason = _pick(rng, CLOSED)
+            intake.closed_reason = pick(rng, CLOSED)
         intakes.append(intake)
     bulk_create_with_history(intakes, Intake, batch_size=BATCH, default_change_reason=MARK)

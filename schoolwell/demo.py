@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -307,3 +308,74 @@ def _seed_staff(rng: random.Random, district: District, schools: dict[str, Schoo
             user=user, role=Role.SAFEGUARDING_LEAD, school=schools[spec.key]
         )
     return made
+
+
+# --- helpers for the apps' past demo records (concerns, check-ins, cases, referrals) -----------
+# Past records are made in bulk with their history rows, over the months the trends dashboard
+# shows by default, once per database: made one by one through the services they would slow
+# `make demo` by tens of seconds, and past events have nobody left to notify.
+
+HISTORY_MONTHS = 18
+
+
+def pick(rng: random.Random, weights: dict | list):
+    """One option drawn by weight, from {option: weight} or [(option, weight), ...]."""
+    options = list(weights.items()) if isinstance(weights, dict) else weights
+    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+
+
+def history_start(today: date, months: int = HISTORY_MONTHS) -> date:
+    """The first day of the month `months - 1` months before today's."""
+    start = today.replace(day=1)
+    for _month in range(months - 1):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return start
+
+
+def demo_schools() -> list[School]:
+    return list(School.objects.filter(sourced_id__startswith="demo-").order_by("pk"))
+
+
+def enrolments(schools: list[School]) -> dict[int, list[tuple]]:
+    """school id -> (student id, grade, start, end) of every enrolment there."""
+    found: dict[int, list[tuple]] = {school.pk: [] for school in schools}
+    rows = Enrollment.objects.filter(school__in=schools).order_by("pk")
+    for school_id, student, grade, start, end in rows.values_list(
+        "school_id", "student_id", "student__grade", "start_date", "end_date"
+    ):
+        found[school_id].append((student, grade, start or date.min, end or date.max))
+    return found
+
+
+def add_m2m_with_history(model, field: str, objects: list, chosen: list[list]) -> None:
+    """Link each of `objects` (just bulk-created with history) to its `chosen` rows through
+    the many-to-many `field`, with the copy on each object's creation history row, as
+    field.set() would have written them on a history-tracked model."""
+    through = getattr(model, field).through
+    own = through._meta.get_field(model._meta.model_name).attname  # e.g. "concern_id"
+    other = next(
+        f.attname for f in through._meta.concrete_fields if f.is_relation and f.attname != own
+    )
+    through.objects.bulk_create(
+        [
+            through(**{own: obj.pk, other: row.pk})
+            for obj, rows in zip(objects, chosen, strict=True)
+            for row in rows
+        ],
+        batch_size=500,
+    )
+    m2m_history = apps.get_model(model._meta.app_label, f"Historical{model.__name__}_{field}")
+    pks = [obj.pk for obj in objects]
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        created = dict(
+            model.history.filter(id__in=chunk, history_type="+").values_list("id", "history_id")
+        )
+        links = through.objects.filter(**{f"{own}__in": chunk}).values_list("id", own, other)
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(**{"id": pk, own: o, other: r, "history_id": created[o]})
+                for pk, o, r in links
+            ],
+            batch_size=500,
+        )

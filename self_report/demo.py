@@ -9,6 +9,7 @@ from wagtail.models import Locale, Page, Site
 
 from schoolwell.demo import demo_email
 from schoolwell.models import District, Student
+from self_report import demo_history as history
 from self_report.models import ConsentRule, RiskPhrase, SelfReportPage, Service
 from self_report.services import Answers, self_report_submit
 
@@ -240,7 +241,9 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
                 district=district, service=service, defaults={"min_age_without_consent": 14}
             )
             made += created
-    return {"consent rules": made, "check-ins": _demo_check_in(seed)}
+    # The demo student's own check-in first: it is today's, the history's are all earlier.
+    checkins = _demo_check_in(seed)
+    return {"consent rules": made, "check-ins": checkins, "past check-ins": history.seed(seed=seed)}
 
 
 def _demo_check_in(seed: int) -> int:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolwell.models import School, Student, User
+from support_team import demo_history as history
 from support_team.models import Case, Intake, Note
 from support_team.services import intake_open
 from support_team.services.cases import (
@@ -346,7 +347,7 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
     if Case.objects.filter(school=school).exists():
         # Seeded already: the student pool changes between runs (the transfer demo moves a
         # student), so picking again would make new cases for other students.
-        return {"cases": 0, **transfer_demo.seed(seed=seed)}
+        return {"cases": 0, "past cases": history.seed(seed=seed), **transfer_demo.seed(seed=seed)}
     rng = random.Random(seed)
     specs = INTENSIVE + TARGETED + [_universal_spec(n, row) for n, row in enumerate(UNIVERSAL)]
     today = timezone.localdate()
@@ -356,4 +357,6 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
             continue
         _build(spec, school, student, people, today)
         made += 1
-    return {"cases": made, **transfer_demo.seed(seed=seed)}
+    # After the cases above: a student of theirs gets no second open case.
+    past = history.seed(seed=seed)
+    return {"cases": made, "past cases": past, **transfer_demo.seed(seed=seed)}

@@ -38,3 +38,41 @@ def test_there_is_one_demo_account_per_role_and_staff_have_mfa():
         assert user.check_password("schoolwell-demo-2026")
     assert roles == set(Role.values)
     assert User.objects.get(email=demo.demo_email("student")).student is not None
+
+
+HISTORY = [
+    "concerns.Concern",
+    "self_report.SelfReport",
+    "self_report.SelfReportRequest",
+    "support_team.Intake",
+    "support_team.Case",
+    "support_team.CaseMember",
+    "support_team.Goal",
+    "support_team.Intervention",
+    "community_links.Referral",
+    "community_links.ReferralUpdate",
+]
+
+
+@pytest.mark.django_db
+def test_every_trends_chart_has_shape_in_the_demo_and_the_history_is_made_once(client):
+    """Issue 15: a new user opening the trends (default range) sees every chart drawn: none
+    empty, none all suppressed (each needs cells about 10 students or more)."""
+    from django.apps import apps
+    from django.urls import reverse
+
+    call_command("seed_demo", stdout=io.StringIO())
+    models = [apps.get_model(label) for label in HISTORY]
+    counts = [(m.objects.count(), m.history.count()) for m in models]
+    call_command("seed_demo", stdout=io.StringIO())
+    assert [(m.objects.count(), m.history.count()) for m in models] == counts
+    client.force_login(User.objects.get(email=demo.demo_email("analyst")))
+    page = client.get(reverse("trends:dashboard")).content.decode()
+    sections = page.split('<section class="trends-section" id="t-')[1:]
+    keys = [s.split('"')[0] for s in sections]
+    assert {"services", "support", "caseload", "referrals", "tiers", "needs"} <= set(keys)
+    for key, body in zip(keys, sections, strict=True):
+        body = body.split("</section>")[0]
+        assert "Nothing was recorded" not in body, key
+        assert "Too few students in this selection" not in body, key
+        assert f'data-figure="figure-{key}"' in body, key

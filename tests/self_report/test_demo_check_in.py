@@ -14,8 +14,9 @@ def test_the_demo_student_has_one_check_in_in_one_queue_item():
     core_demo.seed()
     assert demo.seed()["check-ins"] == 1
     assert demo.seed()["check-ins"] == 0
+    # Their only one: the past check-ins (demo_history) are other students'.
     report = SelfReport.objects.get(student__user__email=core_demo.demo_email("student"))
     assert "ran out of food" in report.own_words
-    intake = Intake.objects.get(source=Intake.Source.SELF_REPORT)
+    intake = Intake.objects.get(source=Intake.Source.SELF_REPORT, student=report.student)
     assert intake.source_id == str(report.pk) and intake.school == report.school
     assert TimelineEntry.objects.get(source="self_report").link.endswith(f"/{report.pk}/")
