@@ -68,16 +68,24 @@ def figure(table: PublishedTable) -> dict:
     # Category names are typed by people and can be long ("Riverbend Elementary School"):
     # the axis shows them wrapped onto short lines, the hover and the table keep them whole.
     ticks = [*labels, _("Usual shape")] if kind == "tiers" else labels
+    ticktext = [wrap(label, 22 if horizontal else 14) for label in ticks]
     categories = {
+        # Always categories: grades "01".."12" beside "KG" would otherwise make plotly read
+        # the axis as numbers and drop the bar it cannot place.
+        "type": "category",
         "tickmode": "array",
         "tickvals": ticks,
-        "ticktext": [wrap(label, 22 if horizontal else 14) for label in ticks],
+        "ticktext": ticktext,
         "automargin": True,
     }
+    # A row of a horizontal chart is as tall as its longest wrapped label (16 px a line at
+    # 13 px type), so that two-line labels never run into each other.
+    lines = max((text.count("<br>") + 1 for text in ticktext), default=1)
+    row = max(26, 16 * lines + 8)
     layout = {
         "barmode": "stack" if kind in ("stack", "hstack", "tiers") else "group",
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "height": max(340, 26 * len(labels) + 80) if horizontal else 380,
+        "height": max(340, row * len(labels) + 80) if horizontal else 380,
         # The legend sits above the plot, anchored by its bottom edge: plotly then grows the
         # top margin to fit however many lines it wraps to, and it can never meet the tick
         # labels under the x axis (below the plot it did, once they were rotated or wrapped).

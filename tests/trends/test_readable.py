@@ -77,3 +77,22 @@ def test_long_category_labels_are_wrapped_on_the_axis_and_whole_in_the_data(worl
 
 def test_a_word_longer_than_a_line_is_shortened():
     assert charts.wrap("Supercalifragilistic school", 10) == "Supercali…<br>school"
+
+
+def test_category_axes_stay_categories_and_rows_grow_with_wrapped_labels(world):
+    """Seen on the 18-month demo: "KG" beside "01".."12" had no bar (plotly read the grade
+    axis as numbers), and two-line team member labels ran into each other at 26 px a row."""
+    world["a"].name = "Riverbend Elementary School of the Arts"
+    world["a"].save()
+    scope = Scope(
+        school_ids=tuple(School.objects.values_list("pk", flat=True)), start=START, end=END
+    )
+    for table in tables.build(scope):
+        layout = charts.figure(table)["layout"]
+        for axis in (layout["xaxis"], layout["yaxis"]):
+            if "tickvals" in axis:
+                assert axis["type"] == "category", table.key
+        if layout["yaxis"].get("tickvals"):  # horizontal: one row per label
+            ticktext = layout["yaxis"]["ticktext"]
+            lines = max(text.count("<br>") + 1 for text in ticktext)
+            assert layout["height"] >= len(ticktext) * (16 * lines + 8), table.key
