@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from concerns.models import Category, Concern
 from schoolwell import calendar
-from schoolwell.demo import add_m2m_with_history, demo_schools, enrolments, history_start, pick
+from schoolwell.demo import add_m2m_with_history, demo_schools, enrolments, history_window, pick
 from schoolwell.models import Membership, Role, School
 from support_team.models import CloseReason, Intake
 
@@ -57,9 +57,7 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
     if not schools or Concern.history.filter(history_change_reason=MARK).exists():
         return {"past concerns": 0}
     rng = random.Random(seed)
-    today = timezone.localdate()
-    first = history_start(today)
-    closed = calendar.closed_days_by_school(schools=schools, start=first, end=today)
+    today, first, closed = history_window(schools)
     reporters = _reporters(schools)
     categories = {c.slug: c for c in Category.objects.filter(slug__in=CATEGORY_WEIGHTS)}
     weights = {slug: w for slug, w in CATEGORY_WEIGHTS.items() if slug in categories}

@@ -12,8 +12,10 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from schoolwell import calendar
 from schoolwell.models import (
     Discipline,
     District,
@@ -330,6 +332,14 @@ def history_start(today: date, months: int = HISTORY_MONTHS) -> date:
     for _month in range(months - 1):
         start = (start - timedelta(days=1)).replace(day=1)
     return start
+
+
+def history_window(schools: list[School]) -> tuple[date, date, dict[int, set[date]]]:
+    """What every demo history module walks: today, the first day of its history, and each
+    school's closed days in between."""
+    today = timezone.localdate()
+    first = history_start(today)
+    return today, first, calendar.closed_days_by_school(schools=schools, start=first, end=today)
 
 
 def demo_schools() -> list[School]:

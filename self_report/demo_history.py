@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history
 
 from schoolwell import calendar
-from schoolwell.demo import demo_schools, enrolments, history_start, pick
+from schoolwell.demo import demo_schools, enrolments, history_window, pick
 from schoolwell.models import Student
 from self_report.models import ConsentRule, SelfReport, SelfReportRequest, Service
 from self_report.services import _age, _Part, checkin_summary
@@ -52,9 +52,7 @@ def seed(*, seed: int = 2026) -> int:
     if not schools or SelfReport.history.filter(history_change_reason=MARK).exists():
         return 0
     rng = random.Random(seed + 1)
-    today = timezone.localdate()
-    first = history_start(today)
-    closed = calendar.closed_days_by_school(schools=schools, start=first, end=today)
+    today, first, closed = history_window(schools)
     enrolled = enrolments(schools)
     services = list(Service.objects.filter(locale__language_code="en", name__in=ASKED))
     rules = {

@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from schoolwell import calendar
-from schoolwell.demo import add_m2m_with_history, demo_schools, enrolments, history_start, pick
+from schoolwell.demo import add_m2m_with_history, demo_schools, enrolments, history_window, pick
 from schoolwell.models import Membership, Role, Student
 from support_team.models import Case, CaseMember, CloseReason, Goal, Intake, Intervention
 
@@ -63,9 +63,7 @@ def seed(*, seed: int = 2026) -> int:
     if not schools or Case.history.filter(history_change_reason=MARK).exists():
         return 0
     rng = random.Random(seed + 2)
-    today = timezone.localdate()
-    first = history_start(today)
-    closed = calendar.closed_days_by_school(schools=schools, start=first, end=today)
+    today, first, closed = history_window(schools)
     enrolled = enrolments(schools)
     with_account = set(Student.objects.filter(user__isnull=False).values_list("pk", flat=True))
     Category = apps.get_model("concerns", "Category")
