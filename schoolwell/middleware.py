@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 
 from schoolwell import permissions
 
@@ -113,5 +114,17 @@ def security_headers(get_response: Middleware) -> Middleware:
             # name to someone with no session.
             response["Cache-Control"] = "no-store"
         return response
+
+    return middleware
+
+
+def actor(get_response: Middleware) -> Middleware:
+    """Who is asking, built once per request and typed on it (schoolwell.actor.ActorRequest):
+    every predicate and every `visible_to` of the request reads this one Actor."""
+    from schoolwell.actor import Actor
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.actor = SimpleLazyObject(lambda: Actor.of(request.user))  # type: ignore[attr-defined]
+        return get_response(request)
 
     return middleware
