@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.forms import SafeModelMultipleChoiceField
+from schoolwell.models import Category
 from support_team.models import Case, Goal, Intervention, Note
 from support_team.selectors.cases import CasePage
 
@@ -81,11 +82,8 @@ class CaseUpdateForm(CaseSectionForm):
     )
 
     def __init__(self, *args, page: CasePage, **kwargs):
-        from django.apps import apps
-
         kwargs.setdefault("initial", {"tier": page.case.tier, "needs": [n.pk for n in page.needs]})
         super().__init__(*args, page=page, **kwargs)
-        Category = apps.get_model("concerns", "Category")
         # Needs retired from the list stay choosable on the cases that already have them.
         self.fields["needs"].queryset = Category.objects.filter(
             Q(active=True) | Q(pk__in=[n.pk for n in page.needs])

@@ -2,11 +2,10 @@
 triage action. Model choices use the Safe* fields, so a garbage id is a form error."""
 
 from django import forms
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
-from schoolwell.models import User
+from schoolwell.models import Category, User
 from support_team.models import Case, CloseReason, Intake
 from support_team.selectors import QueueFilters
 from support_team.services.triage import DECIDED_ELSEWHERE
@@ -84,7 +83,6 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        Category = apps.get_model("concerns", "Category")
         self.fields["needs"].queryset = Category.objects.filter(active=True)
 
 

@@ -4,7 +4,6 @@ cases (plans, notes, meetings, follow-ups)."""
 from support_team.models.cases import Case, CaseMember, FollowUp, Goal, Intervention, Meeting, Note
 from support_team.models.digest import DigestSent
 from support_team.models.intake import CloseReason, Intake, StatusSeen, TimelineEntry
-from support_team.models.transfers import DistrictKeyPair, PeerDistrict, TransferPacket
 
 __all__ = [
     "Case",
@@ -19,7 +18,4 @@ __all__ = [
     "Note",
     "StatusSeen",
     "TimelineEntry",
-    "DistrictKeyPair",
-    "PeerDistrict",
-    "TransferPacket",
 ]

@@ -9,6 +9,32 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from schoolwell import permissions
+from schoolwell.actor import Who
+from schoolwell.models import NoteLevel
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, actor: Who) -> "CaseQuerySet":
+        """Cases at the schools where the actor is on the team (any member of the school's
+        team may open the case; what they read inside it depends on note levels)."""
+        return self.filter(school_id__in=permissions.school_ids(actor, permissions.TEAM_ROLES))
+
+
+class InterventionQuerySet(models.QuerySet):
+    def visible_to(self, actor: Who) -> "InterventionQuerySet":
+        """Interventions of the cases the actor may open."""
+        schools = permissions.school_ids(actor, permissions.TEAM_ROLES)
+        return self.filter(goal__case__school_id__in=schools)
+
+
+class NoteQuerySet(models.QuerySet):
+    def visible_to(self, actor: Who, case: "Case") -> "NoteQuerySet":
+        """The case's notes this actor may read: their levels, and what they wrote."""
+        return self.filter(
+            Q(level__in=permissions.note_levels(actor, case)) | Q(author_id=actor.pk)
+        )
+
 
 class Case(models.Model):
     class Tier(models.IntegerChoices):
@@ -35,7 +61,7 @@ class Case(models.Model):
         blank=True,
     )
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.UNIVERSAL)
-    needs = models.ManyToManyField("concerns.Category", related_name="+", blank=True)
+    needs = models.ManyToManyField("schoolwell.Category", related_name="+", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(
@@ -48,6 +74,8 @@ class Case(models.Model):
     closing_summary = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(m2m_fields=[needs])
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at"]
@@ -155,6 +183,8 @@ class Intervention(models.Model):
     outcome_notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
+    objects = InterventionQuerySet.as_manager()
+
     class Meta:
         ordering = ["start_date", "pk"]
         indexes = [models.Index(fields=["owner", "status", "review_date"])]
@@ -167,10 +197,7 @@ class Note(models.Model):
     """A case note. Notes are never edited or deleted by the team: a correction is a new note
     (history still keeps every change an administrator makes)."""
 
-    class Level(models.TextChoices):
-        TEAM = "team", _("Team: everyone on the school's support team")
-        HEALTH = "health", _("Health only: nurse, psychologist, counselor")
-        LEAD = "lead", _("Lead only: the case lead and the safeguarding lead")
+    Level = NoteLevel
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     goal = models.ForeignKey(
@@ -186,6 +213,8 @@ class Note(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField()
     history = HistoricalRecords()
+
+    objects = NoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-written_at", "-pk"]

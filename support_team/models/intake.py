@@ -5,6 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from schoolwell import permissions
+from schoolwell.actor import Who
+
 
 class CloseReason(models.TextChoices):
     NO_FURTHER_ACTION = "no_action", _("No further action needed")
@@ -16,6 +19,12 @@ class CloseReason(models.TextChoices):
     REFERRED_OUT = "referred_out", _("Referred outside the school")
     LEFT_SCHOOL = "left_school", _("Student has left the school")
     OTHER = "other", _("Other (see note)")
+
+
+class IntakeQuerySet(models.QuerySet):
+    def visible_to(self, actor: Who) -> "IntakeQuerySet":
+        """Intakes at the schools where the actor is on the support team."""
+        return self.filter(school_id__in=permissions.school_ids(actor, permissions.TEAM_ROLES))
 
 
 class Intake(models.Model):
@@ -76,7 +85,7 @@ class Intake(models.Model):
         related_name="intakes",
     )
     routed_service = models.ForeignKey(
-        "self_report.Service",
+        "schoolwell.Service",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -94,6 +103,8 @@ class Intake(models.Model):
     closed_note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
+
+    objects = IntakeQuerySet.as_manager()
 
     class Meta:
         ordering = ["urgency", "target_at"]

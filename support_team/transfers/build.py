@@ -10,8 +10,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from schoolwell.models import Role
-from support_team.models import Case, Intake, Note, TimelineEntry, TransferPacket
+from support_team.models import Case, Intake, Note, TimelineEntry
 from support_team.models.cases import withheld_label
+from support_team.transfers.models import TransferPacket
 from support_team.transfers.schema import SCHEMA_ID
 
 # Confidentiality levels in increasing order: a packet approved at one level carries notes

@@ -1,27 +1,24 @@
 """The transfer clock: a packet that reached a school's queue must be acknowledged within
 five school days (KCSIE). Past that, both schools' safeguarding leads are alerted, once.
 Also here: the periodic delivery of sent packets whose student the roster has since
-enrolled at another school of the district. Both jobs are idempotent.
-
-The schedule (schoolwell/schedule.py) reads `PERIODIC` from support_team/tasks.py; that module
-adds the jobs below to its list."""
+enrolled at another school of the district. Both jobs are idempotent; tasks.py schedules
+them."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from schoolwell import calendar
-from schoolwell.schedule import Periodic
-from support_team.models import TimelineEntry, TransferPacket
+from support_team.models import TimelineEntry
 from support_team.selectors.time_left import TimeLeft, time_left_to
 from support_team.services import timeline_add
-from support_team.transfers.services import _alert_leads, deliver_waiting_packets
+from support_team.transfers.models import TransferPacket
+from support_team.transfers.services import _alert_leads
 
 ACK_SCHOOL_DAYS = 5
 # How far past the latest start a list page reads holidays: five school days and then some.
@@ -134,21 +131,3 @@ def _alert(packet: TransferPacket, now: datetime) -> int:
         )
     )
     return 1
-
-
-@task()
-def transfer_overdue_task() -> int:
-    return overdue_packets_alert()
-
-
-@task()
-def transfer_deliver_task() -> int:
-    return deliver_waiting_packets()
-
-
-PERIODIC = [
-    # Shortly after the roster's nightly import, and again through the day.
-    Periodic(task=transfer_deliver_task, every=timedelta(minutes=15)),
-    # Before the school day, so the alert is read in the morning.
-    Periodic(task=transfer_overdue_task, daily_at=time(7, 15)),
-]

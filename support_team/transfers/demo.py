@@ -1,4 +1,4 @@
-"""Demo data for transfer packets (called from support_team/demo.py's seed()): transfer keys
+"""Demo data for transfer packets (seed_demo runs it after support_team's demo): transfer keys
 for the demo district, a neighbouring district's public keys, and one Maple Middle student
 who has just moved to Riverbend High, so /transfers/ offers "Start packet". Idempotent."""
 
@@ -10,8 +10,8 @@ from django.db import transaction
 
 from schoolwell import demo as core_demo
 from schoolwell.models import District, Enrollment, School, Student
-from support_team.models import PeerDistrict
 from support_team.transfers import keys
+from support_team.transfers.models import PeerDistrict
 
 PEER_ID = "demo-lakeside"
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from schoolwell import audit, permissions
 from schoolwell.models import District, School, Student, User
-from support_team.models import PeerDistrict, TransferPacket
-from support_team.transfers import envelope, keys, pdf, schema
+from support_team.transfers import envelope, keys, pdf, schema, selectors
+from support_team.transfers.models import PeerDistrict, TransferPacket
 from support_team.transfers.services import (
     DISCLOSURE_BASIS,
     _deliver,
@@ -122,7 +122,7 @@ def _require_reads_every_note(packet: TransferPacket, by: User) -> None:
     """A file sealed with a passphrase opens for whoever holds the passphrase, and the person
     exporting is shown it: they must be at the level of every note it carries (a file
     sealed to the peer's key opens only at the peer, so anyone on the team may send that)."""
-    reads = permissions.packet_note_reader(by, packet)
+    reads = selectors.packet_note_reader(by, packet)
     if not all(reads(note) for note in packet.content.get("notes") or []):
         raise ValidationError(
             _(
@@ -316,7 +316,7 @@ def acknowledgement_import(*, data: bytes, by: User) -> TransferPacket:
         except ValueError:
             raise ImportRefused(_("The receipt's contents cannot be read.")) from None
         packet = (
-            permissions.transfer_packets_for(by)
+            TransferPacket.objects.visible_to(by)
             .filter(uid=str(body.get("packet_id")), direction=TransferPacket.Direction.OUTGOING)
             .select_related("peer")
             .first()

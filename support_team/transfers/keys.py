@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from schoolwell.models import District
-from support_team.models import DistrictKeyPair
+from support_team.transfers.models import DistrictKeyPair
 
 _RAW = {"encoding": serialization.Encoding.Raw, "format": serialization.PublicFormat.Raw}
 

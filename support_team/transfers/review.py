@@ -11,8 +11,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from support_team.models import Note, TransferPacket
+from support_team.models import Note
 from support_team.transfers import build
+from support_team.transfers.models import TransferPacket
 from support_team.transfers.pdf import STAFF_ROLES, section_titles
 
 

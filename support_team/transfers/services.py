@@ -14,9 +14,10 @@ from django.utils.translation import ngettext
 
 from schoolwell import audit, permissions
 from schoolwell.models import Enrollment, School, Student, User
-from support_team.models import Intake, Note, TimelineEntry, TransferPacket
+from support_team.models import Intake, Note, TimelineEntry
 from support_team.services import intake_open, timeline_add
 from support_team.transfers import build, schema
+from support_team.transfers.models import TransferPacket
 from support_team.transfers.review import notes_above
 
 OPEN_STATES = (TransferPacket.Status.DRAFT, TransferPacket.Status.APPROVED)

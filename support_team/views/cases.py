@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schoolwell import audit, permissions
+from schoolwell import permissions
 from support_team.forms import cases as forms
 from support_team.models import Case, Goal, Intervention
+from support_team.selectors.access import case_for, case_note_for
 from support_team.selectors.cases import case_list as select_cases
 from support_team.selectors.cases import case_page
 from support_team.services import cases as services
@@ -64,17 +65,15 @@ def _render(
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case: lead, team, tier, needs, plan, the notes this user may read, meetings,
     follow-ups, where it came from. The read is logged."""
-    case = permissions.get_case_or_404(request.user, pk)
-    audit.access_log(user=request.user, obj=case, student=case.student, reason="case")
+    case = case_for(request.actor, pk, read="case")
     return _render(request, case)
 
 
 @permissions.require(permissions.can_use_queue)
 def case_note(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
     """One note, for a link to it. A note above the reader's level is not found (404)."""
-    case = permissions.get_case_or_404(request.user, case_pk)
-    note = permissions.get_case_note_or_404(request.user, case, pk)
-    audit.access_log(user=request.user, obj=note, student=case.student, reason="case note")
+    case = case_for(request.actor, case_pk)
+    note = case_note_for(request.actor, case, pk)
     return render(request, "support_team/case_note.html", {"case": case, "note": note})
 
 
@@ -104,7 +103,7 @@ def _submit(
 ) -> HttpResponse:
     """Validate a section form and hand it to its service. Good: a message and back to the
     section. Bad input or a broken rule: the page again with the message, nothing changed."""
-    case = permissions.get_case_or_404(request.user, pk)
+    case = case_for(request.actor, pk)
     page = case_page(user=request.user, case=case)
     form = FORMS[name](request.POST, page=page)
     if form.is_valid():
@@ -175,7 +174,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def member_join(request: HttpRequest, pk: int) -> HttpResponse:
-    case = permissions.get_case_or_404(request.user, pk)
+    case = case_for(request.actor, pk)
     join = partial(services.case_member_add, case=case, user=request.user, by=request.user)
     team = Refusal(_("the case team"), kind="team")
     return _act(request, case, join, _("You are on this case now."), "team", team)
@@ -184,7 +183,7 @@ def member_join(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    case = permissions.get_case_or_404(request.user, pk)
+    case = case_for(request.actor, pk)
     member = get_object_or_404(case.memberships.select_related("user"), user_id=user_pk)
     remove = partial(services.case_member_remove, case=case, user=member.user, by=request.user)
     team = Refusal(_("the case team"), kind="team")
@@ -207,7 +206,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    case = permissions.get_case_or_404(request.user, pk)
+    case = case_for(request.actor, pk)
     goal = get_object_or_404(case.goals, pk=goal_pk)
     form = forms.GoalStatusForm(request.POST, page=None)
     refusal = Refusal(_("the goal"), kind="goal", pk=goal.pk)
@@ -237,9 +236,9 @@ def intervention_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def intervention_update(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
-    case = permissions.get_case_or_404(request.user, pk)
+    case = case_for(request.actor, pk)
     intervention = get_object_or_404(
-        Intervention.objects.filter(goal__case=case), pk=intervention_pk
+        Intervention.objects.visible_to(request.actor).filter(goal__case=case), pk=intervention_pk
     )
     page = case_page(user=request.user, case=case)
     form = forms.InterventionUpdateForm(request.POST, page=page, intervention=intervention)
@@ -317,7 +316,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
-    case = permissions.get_case_or_404(request.user, pk)
+    case = case_for(request.actor, pk)
     follow_up = get_object_or_404(case.follow_ups, pk=follow_up_pk)
     done = partial(services.follow_up_complete, follow_up=follow_up, by=request.user)
     refusal = Refusal(_("the follow-up"), kind="follow_up", pk=follow_up.pk)
@@ -327,7 +326,7 @@ def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def follow_up_cancel(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
-    case = permissions.get_case_or_404(request.user, pk)
+    case = case_for(request.actor, pk)
     follow_up = get_object_or_404(case.follow_ups, pk=follow_up_pk)
     cancel = partial(services.follow_up_cancel, follow_up=follow_up, by=request.user)
     refusal = Refusal(_("the follow-up"), kind="follow_up", pk=follow_up.pk)
@@ -355,7 +354,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    case = permissions.get_case_or_404(request.user, pk)
+    case = case_for(request.actor, pk)
     reopen = partial(services.case_reopen, case=case, by=request.user)
     refusal = Refusal(_("the closing section"), kind="closing")
     return _act(request, case, reopen, _("Case reopened."), "closing", refusal)

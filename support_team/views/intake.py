@@ -5,7 +5,6 @@ input shows the page again with the errors by the fields, and nothing changes.""
 from collections.abc import Callable
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schoolwell import audit, permissions
+from schoolwell import permissions
+from schoolwell.models import Category
 from support_team import selectors
 from support_team.forms.triage import AssignForm, CaseForm, CloseForm, RouteForm, UrgencyForm
 from support_team.models import Intake
+from support_team.selectors.access import intake_for
 from support_team.services import AlreadyClaimed, triage
 
 
@@ -36,12 +37,10 @@ def _forms(intake: Intake, slugs: list[str], bound: dict) -> dict:
 
 
 def _needs_initial(slugs: list[str]) -> list:
-    Category = apps.get_model("concerns", "Category")
     return list(Category.objects.filter(slug__in=slugs, active=True))
 
 
 def _page(request: HttpRequest, intake: Intake, bound: dict | None = None) -> HttpResponse:
-    audit.access_log(user=request.user, obj=intake, student=intake.student, reason="intake")
     slugs = selectors.source_category_slugs(intake)
     names = selectors.category_names() if slugs else {}
     context = {
@@ -50,7 +49,7 @@ def _page(request: HttpRequest, intake: Intake, bound: dict | None = None) -> Ht
         "category_names": [names.get(s, s) for s in slugs],
         "others": selectors.other_open_intakes(user=request.user, intake=intake),
         "case": intake.case or selectors.open_case_for(user=request.user, intake=intake),
-        "can_act": permissions.can_act_on_intake(request.user, intake),
+        "can_act": intake.can.act,
         "is_open": intake.status != Intake.Status.CLOSED,
         "viewers": selectors.presence_for(
             intake_ids=[intake.pk], exclude_user_id=request.user.pk
@@ -60,19 +59,15 @@ def _page(request: HttpRequest, intake: Intake, bound: dict | None = None) -> Ht
     return render(request, "support_team/intake.html", context, status=400 if bound else 200)
 
 
-def _intake(request: HttpRequest, pk: int) -> Intake:
-    return permissions.get_for_user_or_404(
-        permissions.intakes_for(request.user).select_related(
-            "student", "school", "claimed_by", "escalated_by", "case", "routed_service"
-        ),
-        pk=pk,
-    )
+def _intake(request: HttpRequest, pk: int, *, read: str = "") -> Intake:
+    related = ("claimed_by", "escalated_by", "case", "routed_service")
+    return intake_for(request.actor, pk, read=read, related=related)
 
 
 @permissions.require(permissions.can_use_queue)
 def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One intake. The read is logged."""
-    return _page(request, _intake(request, pk))
+    return _page(request, _intake(request, pk, read="intake"))
 
 
 def _act(
@@ -88,7 +83,8 @@ def _act(
     bound = form(intake)
     if not bound.is_valid():
         messages.error(request, _("Nothing was changed: check the form below."))
-        return _page(request, intake, {name: bound})
+        # The page shown again is read again.
+        return _page(request, _intake(request, pk, read="intake"), {name: bound})
     try:
         perform(intake, bound.cleaned_data)
     except AlreadyClaimed as taken:
@@ -192,7 +188,7 @@ def intake_close(request: HttpRequest, pk: int) -> HttpResponse:
 @permissions.require(permissions.can_use_queue)
 def intake_presence(request: HttpRequest, pk: int) -> HttpResponse:
     """The intake page's heartbeat (every 30 s) and its goodbye (leaving=1). Always 204."""
-    intake = permissions.get_intake_or_404(request.user, pk)
+    intake = intake_for(request.actor, pk)
     triage.intake_presence_mark(
         intake=intake, user=request.user, leaving=request.POST.get("leaving") == "1"
     )

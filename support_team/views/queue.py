@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schoolwell import audit, permissions
+from schoolwell import permissions
 from support_team import heartbeat, selectors, services
 from support_team.forms.triage import QueueFilterForm
 from support_team.models import Intake, TimelineEntry
+from support_team.selectors.access import intake_for
 
 URGENT_HEADER = "X-Urgent-Unclaimed"
 
@@ -53,7 +54,7 @@ def _with_count(response: HttpResponse, urgent: int) -> HttpResponse:
 def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
     """One row, for a socket event, under the page's filters. 204 when the intake is closed
     or the filters leave it out: the page drops its row."""
-    intake = permissions.get_intake_or_404(request.user, pk)
+    intake = intake_for(request.actor, pk)
     row = selectors.queue_row(
         user=request.user, intake=intake, filters=_filter_form(request).filters
     )
@@ -74,7 +75,7 @@ def _back(request: HttpRequest, intake: Intake) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def intake_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    intake = permissions.get_intake_or_404(request.user, pk)
+    intake = intake_for(request.actor, pk)
     try:
         services.intake_claim(intake=intake, by=request.user)
     except services.AlreadyClaimed as taken:
@@ -93,7 +94,7 @@ def intake_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_use_queue)
 def intake_release(request: HttpRequest, pk: int) -> HttpResponse:
-    intake = permissions.get_intake_or_404(request.user, pk)
+    intake = intake_for(request.actor, pk)
     try:
         services.intake_release(intake=intake, by=request.user)
     except services.AlreadyClaimed:
@@ -106,8 +107,7 @@ def intake_release(request: HttpRequest, pk: int) -> HttpResponse:
 @permissions.require(permissions.can_use_queue)
 def student_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one student at the user's schools, newest first. The read is logged."""
-    student = permissions.get_student_or_404(request.user, pk)
-    audit.access_log(user=request.user, obj=student, reason="chronology")
+    student = permissions.get_student_or_404(request.actor, pk, read="chronology")
     # Filters name one of the listed choices or nothing: anything else (a NUL byte, which
     # PostgreSQL refuses in a LIKE pattern, or a made-up slug) shows the whole chronology.
     categories = selectors.timeline_categories()

@@ -7,12 +7,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from concerns.models import Category
-from schoolwell.models import Discipline, Role
-from support_team.models import Goal, Intervention, Note, PeerDistrict, TimelineEntry
+from schoolwell.models import Category, Discipline, Role
+from support_team.models import Goal, Intervention, Note, TimelineEntry
 from support_team.services import timeline_add
 from support_team.services.cases import case_open_or_join
 from support_team.transfers import keys
+from support_team.transfers.models import PeerDistrict
 from tests.factories import GuardianFactory, SchoolFactory, enrolled_student, member
 
 

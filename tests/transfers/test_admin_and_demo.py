@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
-from support_team.admin import PeerDistrictForm
-from support_team.models import DistrictKeyPair
 from support_team.transfers import keys
+from support_team.transfers.admin import PeerDistrictForm
+from support_team.transfers.models import DistrictKeyPair
 from tests.factories import DistrictFactory, UserFactory
 
 
@@ -21,12 +21,12 @@ def test_adding_a_key_pair_in_the_admin_makes_keys_and_retires_the_old_pair(clie
     old = keys.keypair_create(district=district)
     client.force_login(superuser())
     response = client.post(
-        reverse("admin:support_team_districtkeypair_add"), {"district": district.pk}
+        reverse("admin:transfers_districtkeypair_add"), {"district": district.pk}
     )
     assert response.status_code == 302
     active = DistrictKeyPair.objects.get(district=district, active=True)
     assert active.pk != old.pk
-    page = client.get(reverse("admin:support_team_districtkeypair_change", args=[active.pk]))
+    page = client.get(reverse("admin:transfers_districtkeypair_change", args=[active.pk]))
     assert keys.fingerprint(active.signing_public) in page.content.decode()
     assert active.signing_private_encrypted not in page.content.decode()
 
@@ -58,8 +58,8 @@ def test_a_peer_key_that_is_not_32_bytes_of_base64_is_refused(db):
 
 def test_the_demo_seed_adds_keys_a_neighbour_and_one_move_once(db):
     from schoolwell.models import Enrollment
-    from support_team.models import PeerDistrict
     from support_team.transfers import demo
+    from support_team.transfers.models import PeerDistrict
     from tests.factories import SchoolFactory, enrolled_student
 
     district = DistrictFactory(sourced_id="demo-district")

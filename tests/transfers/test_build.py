@@ -6,8 +6,9 @@ import jsonschema
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from support_team.models import Note, TransferPacket
+from support_team.models import Note
 from support_team.transfers import build, schema
+from support_team.transfers.models import TransferPacket
 from support_team.transfers.services import (
     packet_approve,
     packet_draft,

@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from support_team.models import Intake, TransferPacket
+from support_team.models import Intake
+from support_team.transfers.models import TransferPacket
 from tests.transfers.test_exchange import approved_packet, receiving_student
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from schoolwell.models import Disclosure, Enrollment
-from support_team.models import Intake, PeerDistrict, TransferPacket
+from support_team.models import Intake
 from support_team.transfers import envelope, exchange, keys, schema
+from support_team.transfers.models import PeerDistrict, TransferPacket
 from support_team.transfers.services import packet_approve, packet_draft, packet_include_notes
 from tests.factories import StudentFactory
 

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from schoolwell.models import Holiday
-from support_team.models import TimelineEntry, TransferPacket
+from support_team.models import TimelineEntry
 from support_team.services import timeline_add
 from support_team.transfers import clock, services
+from support_team.transfers.models import TransferPacket
 from tests.transfers.conftest import enroll_elsewhere, reauthenticated
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")

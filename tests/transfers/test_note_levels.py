@@ -12,8 +12,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from schoolwell.models import Enrollment
-from support_team.models import Note, TransferPacket
+from support_team.models import Note
 from support_team.transfers import exchange
+from support_team.transfers.models import TransferPacket
 from support_team.transfers.services import (
     packet_approve,
     packet_draft,
@@ -172,7 +173,7 @@ def test_a_packet_note_at_a_level_this_schoolwell_does_not_know_is_shown_to_nobo
 def test_the_note_chooser_shows_a_note_only_to_a_reader_at_its_level(w):
     """The approving lead reads every level at their school; the chooser asks the rule
     anyway, so a note above its reader's level never shows there either."""
-    from support_team.forms.transfers import NotesForm
+    from support_team.transfers.forms import NotesForm
 
     def labels(user) -> str:
         form = NotesForm(queryset=Note.objects.filter(case=w.case), user=user)

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from schoolwell import permissions
 from schoolwell.models import AccessLog
-from support_team.models import TransferPacket
 from support_team.transfers import pdf as packet_pdf
-from support_team.transfers import services
+from support_team.transfers import selectors, services
+from support_team.transfers.models import TransferPacket
 from tests.transfers.conftest import enroll_elsewhere, reauthenticated
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -61,7 +61,7 @@ def test_every_view_and_download_is_logged(client, draft, sender):
     client.get(reverse("transfers:detail", args=[draft.pk]))
     client.get(reverse("transfers:pdf", args=[draft.pk]))
     actions = list(
-        AccessLog.objects.filter(object_type="support_team.transferpacket").values_list(
+        AccessLog.objects.filter(object_type="transfers.transferpacket").values_list(
             "action", flat=True
         )
     )
@@ -134,7 +134,7 @@ def test_the_pdf_carries_the_approved_sections_in_readable_text(sender, record, 
         packet=draft, by=sender["lead"], note_level="team", leave_out_above=True
     )
     data = packet_pdf.render(
-        packet.content, reads=permissions.packet_note_reader(sender["lead"], packet)
+        packet.content, reads=selectors.packet_note_reader(sender["lead"], packet)
     )
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     for title in packet_pdf.section_titles().values():

@@ -10,8 +10,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from schoolwell.models import Disclosure, Holiday
-from support_team.models import Intake, TimelineEntry, TransferPacket
+from support_team.models import Intake, TimelineEntry
 from support_team.transfers import clock, services
+from support_team.transfers.models import TransferPacket
 from tests.transfers.conftest import enroll_elsewhere
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -5,16 +5,17 @@ logged; approving and sending need a fresh re-authentication (allauth)."""
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schoolwell import audit, permissions
+from schoolwell import permissions
 from schoolwell.models import School
-from support_team.forms.transfers import (
+from support_team.transfers import build, clock, leaving, pdf, review, selectors, services
+from support_team.transfers.forms import (
     AcknowledgementImportForm,
     ApproveForm,
     ConfirmImportForm,
@@ -23,8 +24,7 @@ from support_team.forms.transfers import (
     NotesForm,
     ReviewForm,
 )
-from support_team.models import TransferPacket
-from support_team.transfers import build, clock, leaving, pdf, review, selectors, services
+from support_team.transfers.models import TransferPacket
 
 can_use = permissions.require(permissions.can_use_transfers)
 
@@ -50,7 +50,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @can_use
 def packet_start(request: HttpRequest, school_pk: int, student_pk: int) -> HttpResponse:
-    student = permissions.get_transfer_student_or_404(request.user, student_pk, school_pk)
+    student = selectors.transfer_student_for(request.actor, student_pk, school_pk)
     school = permissions.schools_for(request.user).get(pk=school_pk)
     packet = services.packet_draft(student=student, school=school, by=request.user)
     return redirect("transfers:detail", packet.pk)
@@ -79,19 +79,19 @@ def _approve_context(packet: TransferPacket, bound: dict | None) -> dict:
 
 def _context(request: HttpRequest, packet: TransferPacket, approve: dict | None = None) -> dict:
     user = request.user
-    sender = permissions.is_packet_sender(user, packet)
+    sender = packet.can.send
     document = packet.content or build.build_document(packet)
     clock.annotate_ack_clocks([packet])
     # Each note's body only for a reader at its level, here or at the other school.
-    shown = build.document_as_read(document, permissions.packet_note_reader(user, packet))
+    shown = build.document_as_read(document, selectors.packet_note_reader(user, packet))
     context = {
         "packet": packet,
         "doc": review.for_display(shown),
         "left": leaving.departure(packet),
         "is_sender": sender,
-        "is_receiver": permissions.is_packet_receiver(user, packet),
-        "may_approve": permissions.can_approve_packet(user, packet),
-        "may_acknowledge": permissions.can_acknowledge_packet(user, packet),
+        "is_receiver": packet.can.receive,
+        "may_approve": packet.can.approve,
+        "may_acknowledge": packet.can.acknowledge,
     }
     if sender and packet.is_draft:
         everything = build.build_document(packet, redact=False)
@@ -121,9 +121,8 @@ def _context(request: HttpRequest, packet: TransferPacket, approve: dict | None 
 def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One packet. The receiving team's first open is recorded as "viewed"; every open is
     in the access log."""
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    packet = services.packet_view(packet=packet, by=request.user)
-    audit.access_log(user=request.user, obj=packet, student=packet.student, reason="transfer")
+    services.packet_view(packet=selectors.packet_for(request.actor, pk), by=request.user)
+    packet = selectors.packet_for(request.actor, pk, read="transfer")
     return render(request, "transfers/packet.html", _context(request, packet))
 
 
@@ -139,8 +138,8 @@ def _run(request: HttpRequest, action, success: str, **kwargs) -> None:
 @require_POST
 @can_use
 def packet_review(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if not permissions.is_packet_sender(request.user, packet):
+    packet = selectors.packet_for(request.actor, pk)
+    if not packet.can.send:
         raise PermissionDenied
     form = ReviewForm(request.POST, refs=_refs(build.build_document(packet, redact=False)))
     if form.is_valid():
@@ -160,8 +159,8 @@ def packet_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @can_use
 def packet_notes(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if not permissions.can_approve_packet(request.user, packet):
+    packet = selectors.packet_for(request.actor, pk)
+    if not packet.can.approve:
         raise PermissionDenied
     form = NotesForm(request.POST, queryset=build.candidate_notes(packet), user=request.user)
     if form.is_valid():
@@ -182,8 +181,8 @@ def packet_notes(request: HttpRequest, pk: int) -> HttpResponse:
 @can_use
 @reauthentication_required
 def packet_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if not permissions.can_approve_packet(request.user, packet):
+    packet = selectors.packet_for(request.actor, pk)
+    if not packet.can.approve:
         raise PermissionDenied
     form = ApproveForm(request.POST)
     if not form.is_valid():
@@ -197,7 +196,7 @@ def packet_approve(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("transfers:detail", packet.pk)
         # Shown beside the approval form, with the level the lead picked still picked.
         bound = {"note_level": form.cleaned_data["note_level"], "error": error.messages[0]}
-        audit.access_log(user=request.user, obj=packet, student=packet.student, reason="transfer")
+        packet = selectors.packet_for(request.actor, pk, read="transfer")  # shown again
         return render(
             request, "transfers/packet.html", _context(request, packet, bound), status=400
         )
@@ -209,8 +208,8 @@ def packet_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @can_use
 @reauthentication_required
 def packet_send(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if not permissions.is_packet_sender(request.user, packet):
+    packet = selectors.packet_for(request.actor, pk)
+    if not packet.can.send:
         raise PermissionDenied
     _run(
         request,
@@ -225,8 +224,8 @@ def packet_send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @can_use
 def packet_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if not permissions.is_packet_receiver(request.user, packet):
+    packet = selectors.packet_for(request.actor, pk)
+    if not packet.can.receive:
         raise PermissionDenied
     services.packet_accept(packet=packet, by=request.user)
     messages.success(request, _("Accepted. The student's chronology now links to it."))
@@ -236,8 +235,8 @@ def packet_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @can_use
 def packet_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if not permissions.can_acknowledge_packet(request.user, packet):
+    packet = selectors.packet_for(request.actor, pk)
+    if not packet.can.acknowledge:
         raise PermissionDenied
     services.packet_acknowledge(packet=packet, by=request.user)
     messages.success(request, _("Receipt acknowledged. The sending school can see it."))
@@ -247,20 +246,13 @@ def packet_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @can_use
 def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The human-readable copy, as an attachment; the download is logged."""
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    audit.access_log(
-        user=request.user,
-        obj=packet,
-        student=packet.student,
-        action="download",
-        reason="transfer pdf",
-    )
+    packet = selectors.packet_for(request.actor, pk, read="transfer pdf", action="download")
     # Printed where the reader is: the receiving school's district for its team.
-    school = packet.to_school if permissions.is_packet_receiver(request.user, packet) else None
+    school = packet.to_school if packet.can.receive else None
     response = HttpResponse(
         pdf.render(
             packet.content or build.build_document(packet),
-            reads=permissions.packet_note_reader(request.user, packet),
+            reads=selectors.packet_note_reader(request.user, packet),
             paper=pdf.paper_for((school or packet.from_school or packet.to_school).district),
         ),
         content_type="application/pdf",
@@ -273,12 +265,14 @@ def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def student_left(request: HttpRequest, student_pk: int) -> HttpResponse:
     """The team records that a student has left one of its schools: the day and where to.
     Only a student enrolled now at one of the user's team schools has this page."""
-    student = permissions.get_student_or_404(request.user, student_pk)
+    student = permissions.get_student_or_404(
+        request.actor,
+        student_pk,
+        read="departure",
+        only_if=lambda s: bool(leaving.current_enrollments(user=request.user, student=s)),
+    )
     enrollments = leaving.current_enrollments(user=request.user, student=student)
     schools = School.objects.filter(pk__in=[e.school_id for e in enrollments])
-    if not schools:
-        raise Http404
-    audit.access_log(user=request.user, obj=student, reason="departure")
     form = LeftForm(request.POST or None, schools=schools, initial={"left_on": localdate()})
     status = 200
     if request.method == "POST":

@@ -1,14 +1,14 @@
-"""The support team's records in the Django admin: the keys that sign and seal transfer
-packets (ours, and other districts' public keys). Packets themselves are not edited here:
-every change to one goes through its services."""
+"""Transfers in the Django admin: the keys that sign and seal transfer packets (ours, and
+other districts' public keys). Packets themselves are not edited here: every change to one
+goes through its services."""
 
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from support_team.models import DistrictKeyPair, PeerDistrict
 from support_team.transfers import keys
+from support_team.transfers.models import DistrictKeyPair, PeerDistrict
 
 
 class NewKeyPairForm(forms.ModelForm):

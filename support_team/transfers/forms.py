@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolwell import permissions
 from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
-from support_team.models import TransferPacket
 from support_team.models.cases import withheld_label
 from support_team.transfers.envelope import MAX_FILE_BYTES
+from support_team.transfers.models import TransferPacket
 
 
 class ReviewForm(forms.Form):

@@ -11,6 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from schoolwell import permissions
+from schoolwell.actor import Who
+
 
 class DistrictKeyPair(models.Model):
     """Our district's keys: Ed25519 to sign packets, X25519 to receive them. The private
@@ -74,6 +77,19 @@ class PeerDistrict(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TransferPacketQuerySet(models.QuerySet):
+    def visible_to(self, actor: Who) -> "TransferPacketQuerySet":
+        """The sending school's team sees the packets it builds; the receiving school's team
+        sees a packet once it has been delivered to them. Nobody else (404 either way)."""
+        ids = permissions.school_ids(actor, permissions.TEAM_ROLES)
+        return self.filter(
+            Q(from_school_id__in=ids)
+            | Q(to_school_id__in=ids, delivered_at__isnull=False)
+            # An imported packet waiting for confirmation belongs to the school importing it.
+            | Q(to_school_id__in=ids, status=TransferPacket.Status.HELD)
+        )
 
 
 class TransferPacket(models.Model):
@@ -179,6 +195,8 @@ class TransferPacket(models.Model):
     overdue_alerted_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["export_file"], m2m_fields=[included_notes])
+
+    objects = TransferPacketQuerySet.as_manager()
 
     class Meta:
         ordering = ["-urgent", "-created_at", "-pk"]

@@ -10,15 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schoolwell import audit, permissions
-from support_team.forms.transfers import (
+from schoolwell import permissions
+from support_team.transfers import exchange, selectors
+from support_team.transfers.forms import (
     AcknowledgementImportForm,
     ConfirmImportForm,
     ExportForm,
     ImportForm,
 )
-from support_team.models import TransferPacket
-from support_team.transfers import exchange, selectors
+from support_team.transfers.models import TransferPacket
 
 can_use = permissions.require(permissions.can_use_transfers)
 
@@ -35,8 +35,8 @@ def _attachment(data: bytes, name: str) -> HttpResponse:
 def packet_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Seal the packet for another district. A one-time passphrase is shown on this page
     only, never stored: it must reach the receiver another way (phone)."""
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if not permissions.is_packet_sender(request.user, packet):
+    packet = selectors.packet_for(request.actor, pk)
+    if not packet.can.send:
         raise PermissionDenied
     form = ExportForm(request.POST, queryset=selectors.peers_for(packet=packet))
     if not form.is_valid():
@@ -57,15 +57,12 @@ def packet_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @can_use
 def packet_export_file(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if not permissions.is_packet_sender(request.user, packet) or not packet.export_file:
-        raise Http404
-    audit.access_log(
-        user=request.user,
-        obj=packet,
-        student=packet.student,
+    packet = selectors.packet_for(
+        request.actor,
+        pk,
+        read="transfer export file",
         action="download",
-        reason="transfer export file",
+        only_if=lambda p: p.can.send and bool(p.export_file),
     )
     return _attachment(packet.export_file, f"transfer-packet-{packet.uid}.swtp")
 
@@ -73,21 +70,18 @@ def packet_export_file(request: HttpRequest, pk: int) -> HttpResponse:
 @can_use
 def packet_receipt_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed receipt for the sending district, once our lead has acknowledged."""
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
-    if (
-        not permissions.is_packet_receiver(request.user, packet)
-        or packet.direction != TransferPacket.Direction.INCOMING
-        or not packet.acknowledged_at
-    ):
-        raise Http404
-    data = exchange.acknowledgement_export(packet=packet, by=request.user)
-    audit.access_log(
-        user=request.user,
-        obj=packet,
-        student=packet.student,
+    packet = selectors.packet_for(
+        request.actor,
+        pk,
+        read="transfer receipt",
         action="download",
-        reason="transfer receipt",
+        only_if=lambda p: (
+            p.can.receive
+            and p.direction == TransferPacket.Direction.INCOMING
+            and bool(p.acknowledged_at)
+        ),
     )
+    data = exchange.acknowledgement_export(packet=packet, by=request.user)
     return _attachment(data, f"transfer-receipt-{packet.remote_uid}.swtp")
 
 
@@ -116,7 +110,7 @@ def packet_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 @can_use
 def packet_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
+    packet = selectors.packet_for(request.actor, pk)
     if packet.status != TransferPacket.Status.HELD:
         raise Http404
     form = ConfirmImportForm(request.POST, queryset=selectors.import_students(packet=packet))
@@ -133,7 +127,7 @@ def packet_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @can_use
 def packet_import_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    packet = permissions.get_transfer_packet_or_404(request.user, pk)
+    packet = selectors.packet_for(request.actor, pk)
     if packet.status != TransferPacket.Status.HELD:
         raise Http404
     exchange.packet_import_discard(packet=packet, by=request.user)

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from schoolwell.models import User
-from support_team.models import PeerDistrict, TransferPacket
 from support_team.transfers import exchange
+from support_team.transfers.models import PeerDistrict, TransferPacket
 
 
 class Command(BaseCommand):
