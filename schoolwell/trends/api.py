@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from schoolwell.trends.frames import PublishedTable
 from schoolwell.trends.models import TrendsToken, hash_key
+from schoolwell.trends.scope import Scope
 
 
 def token_for(request) -> TrendsToken | None:
@@ -39,4 +40,23 @@ def table_json(table: PublishedTable) -> dict:
             }
             for row in table.rows
         ],
+    }
+
+
+def filters_json(scope: Scope) -> dict:
+    """What the figures cover."""
+    return {
+        "start": scope.start.isoformat(),
+        "end": scope.end.isoformat(),
+        "schools": list(scope.school_ids),
+        "grades": list(scope.grades),
+        "categories": list(scope.category_ids),
+        # The first and last day read from the nightly summary (inclusive) and when it was
+        # built; None: every day was counted live.
+        "summary_days": (
+            [scope.rolled[0].isoformat(), scope.rolled_last_day.isoformat()]
+            if scope.rolled
+            else None
+        ),
+        "summary_built_at": scope.rolled_at.isoformat() if scope.rolled_at else None,
     }

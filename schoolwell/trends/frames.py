@@ -74,15 +74,6 @@ class PublishedTable:
         counts = [c for r in self.rows if not r.is_total for c in r.cells[: self.interior_columns]]
         return not self.is_empty and all(c.value in (None, 0) for c in counts)
 
-    def as_records(self) -> list[dict]:
-        return [
-            {
-                self.row_header: row.label,
-                **{col: cell.text for col, cell in zip(self.columns, row.cells, strict=True)},
-            }
-            for row in self.rows
-        ]
-
 
 def publish(
     *,

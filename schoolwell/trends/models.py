@@ -1,6 +1,5 @@
 """Keys for the district's own BI tools to read the trends JSON. Only a hash of each key is
-stored; the key itself is shown once, when an administrator creates it in the Django admin.
-(The model belongs to the schoolwell app: schoolwell/models.py imports it.)"""
+stored; the key itself is shown once, when an administrator creates it in the Django admin."""
 
 import hashlib
 import secrets
@@ -39,7 +38,6 @@ class TrendsToken(models.Model):
     revoked = models.BooleanField(default=False)
 
     class Meta:
-        app_label = "schoolwell"
         ordering = ["district", "name"]
         verbose_name = _("trends API token")
 
@@ -66,7 +64,6 @@ class TrendsRollup(models.Model):
     seconds = models.FloatField(default=0)
 
     class Meta:
-        app_label = "schoolwell"
         get_latest_by = "built_at"
 
     def __str__(self) -> str:
@@ -85,7 +82,6 @@ class RollupCell(models.Model):
 
     class Meta:
         abstract = True
-        app_label = "schoolwell"
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} school {self.school_id} grade {self.grade}: {self.n}"
@@ -96,7 +92,7 @@ class ConcernMonth(RollupCell):
     categories counts once in each)."""
 
     category = models.ForeignKey(
-        "concerns.Category", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "schoolwell.Category", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )
 
     class Meta(RollupCell.Meta):
@@ -135,7 +131,6 @@ class DistrictMonth(models.Model):
 
     class Meta:
         abstract = True
-        app_label = "schoolwell"
 
 
 class WaitMonth(DistrictMonth):

@@ -7,7 +7,7 @@ functions here.
 
 Each summary cell keeps its records, the sum of their ids and its distinct students
 (tally.py reads them). The summary is rebuilt from scratch each night (`trends_rollup_task`,
-scheduled in schoolwell/tasks.py), so late changes to old records (a category corrected, an
+scheduled in schoolwell/trends/tasks.py), so late changes to old records (a category corrected, an
 intake closed, a student's grade after the roster import) reach it the next night; the
 dashboard says when it was built."""
 

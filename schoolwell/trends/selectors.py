@@ -26,7 +26,8 @@ from schoolwell.trends.scope import Scope
 
 
 def model(label: str):
-    return apps.get_model(*label.split("."))
+    app_label, name = label.split(".")
+    return apps.get_model(app_label, name)
 
 
 def _live(scope: Scope, field: str) -> Q:
@@ -145,7 +146,7 @@ def intakes(scope: Scope) -> QuerySet:
 
 
 def service_names(keys: Iterable) -> dict:
-    Service = model("self_report.Service")
+    Service = model("schoolwell.Service")
     names: dict = {}
     # The default locale's name wins; any translation names a service it lacks.
     rows = Service.objects.filter(translation_key__in=list(keys)).order_by("-locale_id")

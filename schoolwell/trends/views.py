@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET
 
 from schoolwell import permissions
 from schoolwell.exports import SafeWriter
-from schoolwell.trends import api, cellkey, charts, scopes, tables
+from schoolwell.trends import api, cellkey, charts, request_scope, tables
 
 
 @require_GET
 @permissions.require_or_404(permissions.can_view_trends)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, scope = scopes.for_request(request)
+    form, scope = request_scope.for_request(request)
     published = tables.build(scope)
     return render(
         request,
@@ -38,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def table_csv(request: HttpRequest, key: str) -> HttpResponse:
     if key not in tables.TABLES:
         raise Http404
-    _form, scope = scopes.for_request(request)
+    _form, scope = request_scope.for_request(request)
     found = tables.build(scope, [key])
     if not found:
         raise Http404
@@ -66,12 +66,12 @@ def api_tables(request: HttpRequest) -> JsonResponse:
         response = JsonResponse({"error": "a valid trends API token is required"}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="schoolwell-trends"'
         return response
-    form, scope = scopes.for_token(request, token)
+    form, scope = request_scope.for_token(request, token)
     if form.errors:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     payload = {
         "generated_at": timezone.now().isoformat(),
-        "filters": scopes.describe(scope),
+        "filters": api.filters_json(scope),
         "suppression_threshold": scope.threshold,
         # Every count above zero is published with a cell-key adjustment of at most this much
         # either way (the same for the same records); counts about fewer students than the

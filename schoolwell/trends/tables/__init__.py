@@ -30,7 +30,7 @@ TABLES: dict[str, Callable] = {
 
 def _labels(scope: Scope):
     School = selectors.model("schoolwell.School")
-    Category = selectors.model("concerns.Category")
+    Category = selectors.model("schoolwell.Category")
     schools = dict(
         School.objects.filter(id__in=scope.school_ids).order_by("name").values_list("id", "name")
     )
@@ -45,7 +45,7 @@ def _labels(scope: Scope):
 def context_for(scope: Scope) -> dict:
     """What several tables share, read once: names, grades, the denominators."""
     schools, categories = _labels(scope)
-    Service = selectors.model("self_report.Service")
+    Service = selectors.model("schoolwell.Service")
     by_grade = selectors.enrolled(scope, "grade")
     grades = scope.grades or tuple(sorted(by_grade, key=grade_order))
     return {

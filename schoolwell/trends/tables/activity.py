@@ -172,7 +172,7 @@ def time_to_triage(scope: Scope, context: dict) -> PublishedTable:
 def services(scope: Scope, context: dict) -> PublishedTable:
     """Every service the district has offered is a row; one no longer offered only while it
     has figures in the period."""
-    Service = selectors.model("self_report.Service")
+    Service = selectors.model("schoolwell.Service")
     names = selectors.service_names(Service.objects.values_list("translation_key", flat=True))
     keys = sorted(names, key=lambda k: names[k])
     grid = tally.count(scope, keys, ["asked", "routed"], [sources.asked(), sources.routed()])

@@ -1,5 +1,6 @@
-"""From a request (a signed-in person, or a BI tool's token) to the Scope of the figures:
-the schools permissions.trends_school_ids() allows, narrowed by the URL's filters."""
+"""The Scope (scope.py) of one request, a signed-in person's or a BI tool's token's: the
+schools permissions.trends_school_ids() allows, narrowed by the URL's filters, the district's
+threshold and the months the nightly summary covers."""
 
 from django.db.models import Max, QuerySet
 
@@ -12,7 +13,7 @@ from schoolwell.trends.selectors import model
 
 
 def _categories() -> QuerySet:
-    return model("concerns.Category").objects.order_by("order", "name")
+    return model("schoolwell.Category").objects.order_by("order", "name")
 
 
 def _build(request, schools: QuerySet) -> tuple[TrendsFilterForm, Scope]:
@@ -50,21 +51,3 @@ def for_request(request) -> tuple[TrendsFilterForm, Scope]:
 
 def for_token(request, token) -> tuple[TrendsFilterForm, Scope]:
     return _build(request, School.objects.filter(district_id=token.district_id).order_by("name"))
-
-
-def describe(scope: Scope) -> dict:
-    return {
-        "start": scope.start.isoformat(),
-        "end": scope.end.isoformat(),
-        "schools": list(scope.school_ids),
-        "grades": list(scope.grades),
-        "categories": list(scope.category_ids),
-        # Whole months read from the nightly summary, and when it was built (None: all live).
-        # The first and last day read from the nightly summary (inclusive), or None.
-        "summary_days": (
-            [scope.rolled[0].isoformat(), scope.rolled_last_day.isoformat()]
-            if scope.rolled
-            else None
-        ),
-        "summary_built_at": scope.rolled_at.isoformat() if scope.rolled_at else None,
-    }
