@@ -19,61 +19,35 @@ process): SQLite as a fresh file in a temporary folder, PostgreSQL as a throwawa
 `schoolwell_bench_concerns` on postgres@127.0.0.1:5432 (trust auth), dropped afterwards.
 The teacher's memberships are read once and stay cached on the user, as they are for a
 request once the middleware has run; the search time is the selector's own.
+
+The school and its search queries are in bench/concerns_school.py, the two timings in
+bench/concerns_timing.py.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import random
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-import uuid
-from datetime import date, timedelta
 from pathlib import Path
+
+# bench/queue.py would shadow the standard library's `queue` (which concurrent.futures
+# imports) while this folder is first on sys.path: move the folder to the end.
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+from concerns_school import SEARCHES, build_school  # noqa: E402
+from concerns_timing import measure_creates, measure_search  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PG_HOST, PG_USER, PG_DB = "127.0.0.1", "postgres", "schoolwell_bench_concerns"
-BATCH = 5000
-BLOCK = 10  # creates per alternating block
-SEARCHES = 200
-WARMUP = 20
-
-
-def words(text: str) -> list[str]:
-    return text.split()
-
-
-FIRST_NAMES = words("""
-Aaliyah Aarav Abigail Adrian Aiden Aisha Alejandro Alexander Alice Amara Amelia Ana Andre
-Angel Anika Aria Arjun Ava Axel Ayaan Beatriz Benjamin Bianca Brandon Brianna Bryce Caleb
-Camila Carlos Carmen Carter Chen Chloe Christopher Clara Daniel Dante David Deja Diego Dmitri
-Eduardo Elena Eli Elijah Ella Emily Emma Esperanza Ethan Eva Ezra Fatima Felix Fernanda Finn
-Gabriel Gabriela Grace Hana Hannah Harper Hassan Hector Henry Hugo Ibrahim Imani Isaac Isabella
-Isla Ivan Jack Jada Jalen Jamal James Jasmine Javier Jayden Jin Jordan Jose Joseph Joshua Juan
-Julia Kai Kayla Keisha Kenji Kevin Khadija Kofi Layla Leah Leila Leo Liam Lily Lucas Lucia Luis
-Luna Madison Malik Maria Mariam Marcus Mason Mateo Maya Mei Mia Miguel Mohammed Naomi Nathan
-Nia Noah Nora Olivia Omar Oscar Priya Rafael Ravi Rosa Ryan Samir Samuel Santiago Sara Sebastian
-Sofia Sophia Tariq Thanh Theo Tomas Valentina Victoria William Xavier Yara Yusuf Zara Zoe
-""")
-LAST_NAMES = words("""
-Abbott Adams Adeyemi Aguilar Ahmed Ali Allen Alvarez Anderson Baker Banerjee Barnes Bell
-Bennett Brooks Brown Bui Butler Campbell Carter Castillo Castro Chang Chavez Chen Clark Cohen
-Coleman Collins Cook Cooper Cruz Davis Diaz Dixon Do Edwards Evans Fernandez Fischer Flores
-Foster Garcia Gomez Gonzalez Gordon Graham Gray Green Gupta Gutierrez Hall Harris Hayes
-Hernandez Herrera Hill Ho Hoang Howard Hughes Huynh Ibrahim Jackson James Jenkins Jimenez
-Johnson Jones Kaur Kelly Khan Kim Kowalski Kumar Le Lee Lewis Li Lin Liu Lopez Martin Martinez
-Mendoza Meyer Miller Mitchell Moore Morales Morgan Morris Murphy Myers Nguyen Nelson Novak
-Nwosu Obi Okafor Okonkwo Olsen Ortiz Owens Park Parker Patel Perez Perry Peterson Pham
-Phillips Powell Price Ramirez Ramos Reed Reyes Richardson Rivera Roberts Robinson Rodriguez
-Rogers Romero Ross Ruiz Russell Sanchez Sanders Santos Schmidt Scott Shah Silva Singh Smith
-Stewart Sullivan Tanaka Taylor Thomas Thompson Torres Tran Turner Vargas Vasquez Vu Walker
-Wang Ward Washington Watson White Williams Wilson Wong Wright Wu Yamamoto Yang Young Zhang Zhou
-""")
 
 
 # --- parent: one child per database, then the combined table ---------------------------------
@@ -200,215 +174,8 @@ def parent(args: argparse.Namespace) -> None:
 # --- child: one database, settings loaded once ------------------------------------------------
 
 
-def percentiles(seconds: list[float]) -> dict:
-    ordered = sorted(seconds)
-
-    def rank(p: float) -> float:  # nearest rank
-        return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
-
-    return {"p50": rank(0.50), "p95": rank(0.95), "max": ordered[-1]}
-
-
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def build_school(n_students: int, rng: random.Random):
-    from django.contrib.auth.hashers import make_password
-
-    from schoolwell.models import District, Enrollment, Membership, Role, School, Student, User
-
-    district = District.objects.create(sourced_id="bench-district", name="Bench District")
-    school = School.objects.create(district=district, sourced_id="bench-school", name="Bench High")
-    sis_ids = rng.sample(range(1_000_000, 9_999_999), n_students)
-    grades = ["06", "07", "08", "09", "10", "11", "12"]
-    people = []
-    for i in range(0, n_students, BATCH):
-        batch = []
-        for n in range(i, min(i + BATCH, n_students)):
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            if rng.random() < 0.08:  # double-barrelled surnames exist
-                last = f"{last}-{rng.choice(LAST_NAMES)}"
-            preferred = rng.choice(FIRST_NAMES) if rng.random() < 0.05 else ""
-            batch.append(
-                Student(
-                    district=district,
-                    sourced_id=f"bench-student-{n}",
-                    sis_id=str(sis_ids[n]),
-                    legal_first_name=first,
-                    legal_last_name=last,
-                    preferred_name=preferred,
-                    date_of_birth=date(2008, 9, 1) + timedelta(days=rng.randrange(2500)),
-                    grade=rng.choice(grades),
-                )
-            )
-            people.append((first, last, str(sis_ids[n])))
-        Student.objects.bulk_create(batch, batch_size=BATCH)
-    student_ids = list(Student.objects.filter(district=district).values_list("id", flat=True))
-    start = date(2025, 8, 18)
-    for i in range(0, len(student_ids), BATCH):
-        Enrollment.objects.bulk_create(
-            [
-                Enrollment(student_id=sid, school=school, start_date=start)
-                for sid in student_ids[i : i + BATCH]
-            ],
-            batch_size=BATCH,
-        )
-    teacher = User.objects.create(
-        username="teacher@bench.example",
-        email="teacher@bench.example",
-        first_name="Pat",
-        last_name="Teacher",
-        password=make_password(None),
-    )
-    Membership.objects.create(user=teacher, role=Role.TEACHER, school=school)
-    return school, teacher, student_ids, people
-
-
-def search_queries(people: list[tuple[str, str, str]], rng: random.Random) -> list[tuple[str, str]]:
-    """(kind, query): what a teacher types, every query taken from a name or id that exists."""
-
-    def fragment(word: str) -> str:
-        word = word.split("-")[0]
-        size = rng.randint(2, min(5, len(word)))
-        at = 0 if rng.random() < 0.6 else rng.randrange(len(word) - size + 1)
-        return word[at : at + size].lower()
-
-    queries = []
-    for i in range(SEARCHES + WARMUP):
-        first, last, sis = rng.choice(people)
-        roll = i % 10
-        if roll < 6:
-            queries.append(("name fragment (2-5 letters)", fragment(rng.choice([first, last]))))
-        elif roll < 8:
-            size = rng.randint(3, 6)
-            at = rng.randrange(len(sis) - size + 1)
-            queries.append(("SIS id fragment (3-6 digits)", sis[at : at + size]))
-        else:
-            queries.append(
-                ('"first last"', f"{first.lower()} {last[: rng.randint(2, len(last))].lower()}")
-            )
-    return queries
-
-
-def measure_creates(school, teacher, student_ids: list[int], n: int, rng: random.Random) -> dict:
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from concerns.models import Category, Concern
-    from concerns.services import concern_create
-    from schoolwell.models import Student
-
-    # Not the always-urgent ones: their e-mail alert is a separate path, not this write.
-    categories = list(Category.objects.filter(active=True, always_urgent=False))
-    sample_ids = rng.sample(student_ids, min(len(student_ids), 2 * n + 4 * BLOCK))
-    students = {s.pk: s for s in Student.objects.filter(pk__in=sample_ids)}
-    severities = [c for c, _ in Concern.Severity.choices]
-    narrative = (
-        "Seemed withdrawn in class again today and did not eat at lunch. Said things at home "
-        "are difficult at the moment and asked if they could stay in at break."
-    )
-
-    def inputs():
-        return {
-            "student": students[sample_ids.pop()],
-            "categories": rng.sample(categories, rng.randint(1, 3)),
-            "severity": rng.choice(severities),
-            "observed_on": date.today() - timedelta(days=rng.randrange(5)),
-        }
-
-    def service(kw) -> float:
-        key = uuid.uuid4()
-        started = time.perf_counter()
-        with transaction.atomic():
-            concern_create(
-                reporter=teacher,
-                school=school,
-                narrative=narrative,
-                observed_place="Classroom",
-                idempotency_key=key,
-                **kw,
-            )
-        return time.perf_counter() - started
-
-    def floor(kw) -> float:
-        key = uuid.uuid4()
-        started = time.perf_counter()
-        with transaction.atomic():
-            concern = Concern.objects.create(
-                reporter=teacher,
-                school=school,
-                student=kw["student"],
-                severity=kw["severity"],
-                narrative=narrative,
-                observed_on=kw["observed_on"],
-                observed_place="Classroom",
-                created_at=timezone.now(),
-                idempotency_key=key,
-            )
-            concern.categories.set(kw["categories"])
-        return time.perf_counter() - started
-
-    for _ in range(BLOCK):  # warm-up: caches, prepared statements, imports
-        service(inputs())
-        floor(inputs())
-    with CaptureQueriesContext(connection) as service_sql:
-        service(inputs())
-    with CaptureQueriesContext(connection) as floor_sql:
-        floor(inputs())
-
-    times = {"service": [], "floor": []}
-    for block in range(-(-n // BLOCK)):
-        order = [("service", service), ("floor", floor)]
-        if block % 2:
-            order.reverse()
-        for name, run in order:
-            for _ in range(BLOCK):
-                times[name].append(run(inputs()))
-    return {
-        "n": len(times["service"]),
-        "service": {**percentiles(times["service"]), "queries": len(service_sql)},
-        "floor": {**percentiles(times["floor"]), "queries": len(floor_sql)},
-    }
-
-
-def measure_search(teacher, people, rng: random.Random) -> dict:
-    from concerns.selectors import student_search
-    from schoolwell.models import Student
-
-    queries = search_queries(people, rng)
-    for _, q in queries[:WARMUP]:
-        student_search(user=teacher, query=q)
-        list(Student.objects.filter(legal_last_name__icontains=q)[:10])
-    queries = queries[WARMUP:]
-
-    times: dict[str, list[float]] = {"service": [], "floor": []}
-    hits = {"service": 0, "floor": 0}
-    by_kind: dict[str, list[float]] = {}
-
-    def service(q: str) -> list:
-        return student_search(user=teacher, query=q)
-
-    def floor(q: str) -> list:
-        return list(Student.objects.filter(legal_last_name__icontains=q)[:10])
-
-    for i, (kind, q) in enumerate(queries):
-        order = [("service", service), ("floor", floor)]
-        if i % 2:
-            order.reverse()
-        for name, run in order:
-            started = time.perf_counter()
-            found = run(q)
-            times[name].append(time.perf_counter() - started)
-            hits[name] += bool(found)
-        by_kind.setdefault(kind, []).append(times["service"][-1])
-    return {
-        "n": len(queries),
-        "service": {**percentiles(times["service"]), "with_hits": hits["service"]},
-        "floor": {**percentiles(times["floor"]), "with_hits": hits["floor"]},
-        "by_kind": {k: {**percentiles(v), "n": len(v)} for k, v in sorted(by_kind.items())},
-    }
 
 
 def child(args: argparse.Namespace) -> None:

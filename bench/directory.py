@@ -60,7 +60,7 @@ def child(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     from community_links.models import Location, Organization, Resource, ResourceLocation, Schedule
     from community_links.selectors.directory import Criteria, Origin, directory_search
-    from concerns.models import Category
+    from schoolwell.models import Category
 
     rng = random.Random(2026)
     categories = list(Category.objects.all())

@@ -50,8 +50,8 @@ def setup_django(folder: str) -> None:
 def make_record(entries: int):
     from django.utils import timezone
 
-    from concerns.models import Category
     from schoolwell.models import (
+        Category,
         District,
         Enrollment,
         Guardian,

@@ -77,8 +77,8 @@ def fill(model, columns: dict[str, str], count: str) -> str:
 def seed(args) -> dict:
     from django.db import connection
 
-    from concerns.models import Category, Concern
-    from schoolwell.models import District, Enrollment, Membership, School, Student, User
+    from concerns.models import Concern
+    from schoolwell.models import Category, District, Enrollment, Membership, School, Student, User
     from self_report.models import SelfReport, SelfReportRequest
     from support_team.models import Case, CaseMember, Intake
 

@@ -5,7 +5,7 @@ point the web page (or, for HSDS, the command) calls, and prints the time of tha
 wall time of the whole process, and the process's peak RSS, next to the same run's baseline:
 refusing a file one byte over the kind's size cap, through the same entry point.
 
-    roster zip         schoolwell.roster_views.RosterUploadForm(...).is_valid()
+    roster zip         schoolwell.views.roster.RosterUploadForm(...).is_valid()
     legacy spreadsheet concerns.legacy_import.concern_import_start(...)
     HSDS               community_links.hsds.load.import_path(path)
     transfer packet    support_team.transfers.exchange.packet_import(...)
@@ -139,7 +139,7 @@ def _prepare(kind: str, path: Path, ids: dict):
     if kind == "roster":
         from django.core.files.uploadedfile import UploadedFile
 
-        from schoolwell.roster_views import RosterUploadForm
+        from schoolwell.views.roster import RosterUploadForm
 
         upload = UploadedFile(path.open("rb"), name="roster.zip", size=path.stat().st_size)
 
@@ -181,8 +181,8 @@ def setup(folder: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schoolwell.settings")
     django.setup()
     from schoolwell.models import Discipline, Role
-    from support_team.models import PeerDistrict
     from support_team.transfers import envelope, keys, schema
+    from support_team.transfers.models import PeerDistrict
     from tests.factories import SchoolFactory, member
 
     school = SchoolFactory(name="Receiving school")

@@ -5,8 +5,8 @@ from community_links.models import Referral, Resource
 from community_links.models.directory import GRADE_CHOICES, WEB_URL
 from community_links.selectors.directory import language_choices
 from community_links.units import Units
-from concerns.models import Category
 from schoolwell.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
+from schoolwell.models import Category
 
 
 class SearchForm(forms.Form):

@@ -1,10 +1,10 @@
-"""How the directory's words map to our need categories (concerns.Category) and languages to
+"""How the directory's words map to our need categories (schoolwell.Category) and languages to
 one code each. Used by the HSDS import (taxonomy terms, services without terms) and search."""
 
 import re
 
 from community_links.models import Resource
-from concerns.models import Category
+from schoolwell.models import Category
 
 # slug -> words that, in a taxonomy term or a service's name, mean that need.
 KEYWORDS = {
@@ -54,12 +54,6 @@ LANGUAGE_ALIASES = {
 def normalise_language(value: str) -> str:
     value = (value or "").strip().lower()
     return LANGUAGE_ALIASES.get(value, value.split("-")[0])
-
-
-def language_codes_field(values) -> str:
-    """The stored form: ",en,es," (one LIKE finds a language on every database)."""
-    codes = sorted({normalise_language(v) for v in values if v and v.strip()})
-    return f",{','.join(codes)}," if codes else ""
 
 
 def guess_categories(text: str) -> list[Category]:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from concerns.models import Category
+from schoolwell.models import Category
 
 
 @admin.register(Category)

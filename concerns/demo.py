@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from concerns.models import Category, Concern
+from concerns.models import Concern
 from schoolwell import calendar
 from schoolwell.demo import add_m2m_with_history, demo_schools, enrolments, history_window, pick
-from schoolwell.models import Membership, Role, School
+from schoolwell.models import Category, Membership, Role, School
 from support_team.models import CloseReason, Intake
 
 MARK = "Demo history"  # the change reason on these concerns' history rows

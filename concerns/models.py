@@ -8,26 +8,36 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from schoolwell import permissions
+from schoolwell.actor import Who, as_actor
+from schoolwell.models import Category
+
 NARRATIVE_MAX = 5000
 
 
-class Category(models.Model):
-    """What a concern is about. Administrators edit the list; some are always urgent."""
+class ConcernQuerySet(models.QuerySet):
+    def visible_to(self, actor: Who) -> "ConcernQuerySet":
+        """A reporter's own concerns, and every concern at a school where the actor is on
+        the team. Nobody else's: a teacher never sees another teacher's concern."""
+        actor = as_actor(actor)
+        if not actor.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Q(
+                reporter_id=actor.pk, school_id__in=actor.school_ids(permissions.CONCERN_ROLES)
+            )
+            | models.Q(school_id__in=actor.school_ids(permissions.TEAM_ROLES))
+        )
 
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80)
-    name_es = models.CharField(_("name in Spanish"), max_length=80, blank=True)
-    always_urgent = models.BooleanField(default=False)
-    order = models.PositiveSmallIntegerField(default=100)
-    active = models.BooleanField(default=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name_plural = _("categories")
-
-    def __str__(self) -> str:
-        return self.name
+class ConcernImportQuerySet(models.QuerySet):
+    def visible_to(self, actor: Who) -> "ConcernImportQuerySet":
+        """The actor's own legacy imports, at schools where they may still import."""
+        actor = as_actor(actor)
+        return self.filter(
+            started_by_id=actor.pk,
+            school_id__in=actor.school_ids(permissions.LEGACY_IMPORT_ROLES),
+        )
 
 
 class Concern(models.Model):
@@ -60,6 +70,8 @@ class Concern(models.Model):
     imported_from = models.CharField(max_length=255, blank=True)
     imported_reporter = models.CharField(max_length=120, blank=True)
     history = HistoricalRecords(m2m_fields=[categories])
+
+    objects = ConcernQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -138,6 +150,8 @@ class ConcernImport(models.Model):
     # [{"line": 7, "concern": 12, "same_as": None, "student": ..., "date": ..., ...}]
     duplicates = models.JSONField(default=list, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConcernImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -2,9 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
-from concerns.models import Category, Concern
+from concerns.models import Concern
 from schoolwell import permissions
-from schoolwell.models import Student, User
+from schoolwell.models import Category, Student, User
 from support_team import selectors as hub_selectors
 
 SEARCH_LIMIT = 10
@@ -41,7 +41,7 @@ def my_concerns(*, user: User) -> list[Concern]:
     """The reporter's own concerns with their status trail ("received", "being looked at",
     then what became of it, each with its date), in a fixed number of queries."""
     concerns = list(
-        permissions.concerns_for(user)
+        Concern.objects.visible_to(user)
         .filter(reporter=user)
         .select_related("student")
         .prefetch_related("categories")

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concerns.models import Category, Concern, Observation
+from concerns.models import Concern, Observation
 from schoolwell import permissions
 from schoolwell.idempotency import create_once
-from schoolwell.models import School, Student, User
+from schoolwell.models import Category, School, Student, User
 from support_team import services as hub
 from support_team.models import Intake, TimelineEntry
 

@@ -1,8 +1,7 @@
 from allauth.mfa import admin as _allauth_mfa_admin  # noqa: F401  (registers it first)
 from allauth.mfa.models import Authenticator
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from schoolwell.admin_access import AccessLoggedAdmin
@@ -21,9 +20,6 @@ from schoolwell.models import (
     Student,
     User,
 )
-from schoolwell.trends.models import TrendsToken
-from schoolwell.trends.models import hash_key as hash_trends_key
-from schoolwell.trends.models import new_key as new_trends_key
 
 
 class MembershipInline(admin.TabularInline):
@@ -135,36 +131,6 @@ class LegalHoldAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
 @admin.register(PurgeRecord)
 class PurgeRecordAdmin(ReadOnlyAdmin):
     list_display = ["ran_at", "district", "students", "held", "cutoff", "run_by"]
-
-
-# --- trends API tokens: the key is shown once, when it is made; only its hash is kept ------------
-
-
-@admin.register(TrendsToken)
-class TrendsTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "district", "key_start", "created_at", "last_used_at", "revoked"]
-    list_filter = ["district", "revoked"]
-    fields = [
-        "district",
-        "name",
-        "revoked",
-        "key_start",
-        "created_by",
-        "created_at",
-        "last_used_at",
-    ]
-    readonly_fields = ["key_start", "created_by", "created_at", "last_used_at"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            key = new_trends_key()
-            obj.key_hash, obj.key_start = hash_trends_key(key), key[:12]
-            obj.created_by = request.user
-            messages.warning(
-                request,
-                _("Copy this key now; it will not be shown again: %(key)s") % {"key": key},
-            )
-        super().save_model(request, obj, form, change)
 
 
 # --- MFA authenticators: an admin may see that one exists and delete it (a lost phone), never

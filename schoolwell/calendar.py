@@ -69,18 +69,26 @@ def closed_days_by_school(*, schools: list[School], start: date, end: date) -> d
     return closed
 
 
-def school_days_between(*, school: School, start: datetime, end: datetime) -> int:
-    """Whole school days that have passed from `start` to `end` (0 when end is earlier)."""
+def school_days_after(first: date, last: date, closed: set[date]) -> int:
+    """School days after `first`, up to and including `last` (dates, as a person counts)."""
+    count, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        count += is_school_day(day, closed)
+    return count
+
+
+def school_days_between(
+    *, school: School, start: datetime, end: datetime, closed: set[date] | None = None
+) -> int:
+    """Whole school days that have passed from `start` to `end` (0 when end is earlier).
+    `closed`: the school's holidays over the span, already read (as for add_school_days)."""
     if end <= start:
         return 0
     first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
-    closed = closed_days(school=school, start=first, end=last)
-    count = 0
-    day = first
-    while day < last:
-        day += timedelta(days=1)
-        if is_school_day(day, closed):
-            count += 1
+    if closed is None:
+        closed = closed_days(school=school, start=first, end=last)
+    count = school_days_after(first, last, closed)
     if count and timezone.localtime(end).time() < timezone.localtime(start).time():
         count -= 1
     return count

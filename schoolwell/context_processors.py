@@ -4,15 +4,14 @@ from schoolwell import permissions
 
 
 def navigation(request: HttpRequest) -> dict:
-    """What the header shows: only the places this person may go."""
+    """What the header shows: only the places this person may go. (Counts that belong to an
+    app come from that app's own context processor, e.g. support_team's status updates.)"""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
     concerns = permissions.can_log_concern(user)
     return {
         "nav": {
-            # The teacher's in-app notice: concerns picked up or closed since they last looked.
-            "concern_updates": concerns and _concern_updates(user),
             "queue": permissions.can_use_queue(user),
             "caseload": permissions.can_use_queue(user),
             "cases": permissions.can_use_queue(user),
@@ -26,9 +25,3 @@ def navigation(request: HttpRequest) -> dict:
             "staff": permissions.is_staff_member(user),
         }
     }
-
-
-def _concern_updates(user) -> int:
-    from support_team.selectors import status_updates_for
-
-    return status_updates_for(user=user, source="concern")

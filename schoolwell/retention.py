@@ -1,15 +1,19 @@
 """Retention: a student's records are kept while they are enrolled and for the district's
 retention period after they leave, then deleted together with their history rows, unless a
 legal hold says otherwise. Each app knows its own records: `<app>/retention.py` provides
-`purge_students(student_ids) -> {model label: rows}`, and this module runs them in an order
-that respects the protected relations (the apps that point at others go first)."""
+`purge_students(student_ids) -> {model label: rows}` (and may provide `purge_stale`), and
+this module finds them by name and runs them in an order that respects the relations between
+the apps' models (the apps that point at others go first)."""
 
 import datetime
 from importlib import import_module
 
-from django.db import transaction
+from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from schoolwell.models import (
     AccessLog,
@@ -22,9 +26,8 @@ from schoolwell.models import (
     User,
 )
 
-# Apps whose records refer to others' are purged first; the core goes last.
-PURGE_ORDER = ("community_links", "support_team", "concerns", "self_report")
 CHUNK = 500
+BLOCKING = (models.PROTECT, models.CASCADE, models.RESTRICT)
 
 
 def cutoff_for(district: District, today: datetime.date) -> datetime.date:
@@ -67,14 +70,35 @@ def delete_with_history(queryset: QuerySet) -> int:
 
 
 def _app_modules() -> list:
-    modules = []
-    for app_label in PURGE_ORDER:
-        try:
-            modules.append(import_module(f"{app_label}.retention"))
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{app_label}.retention":
-                raise
-    return modules
+    """Each installed app's retention module, an app whose records point at another's
+    (PROTECT or CASCADE: the purge would stop, or delete rows and leave their history)
+    before that app; otherwise in INSTALLED_APPS order. The core goes last, on its own."""
+    configs = [
+        config
+        for config in apps.get_app_configs()
+        if config.name != __package__ and module_has_submodule(config.module, "retention")
+    ]
+    first: dict[str, set[str]] = {config.label: set() for config in configs}
+    for config in configs:
+        for model in config.get_models():
+            for field in model._meta.concrete_fields:
+                if not (field.many_to_one or field.one_to_one):
+                    continue
+                label = field.related_model._meta.app_label
+                if (
+                    label in first
+                    and label != config.label
+                    and field.remote_field.on_delete in BLOCKING
+                ):
+                    first[label].add(config.label)
+    order: list[AppConfig] = []
+    while len(order) < len(configs):
+        done = {config.label for config in order}
+        ready = [c for c in configs if c not in order and first[c.label] <= done]
+        if not ready:
+            raise ImproperlyConfigured(f"no purge order: records point both ways in {first}")
+        order.append(ready[0])
+    return [import_module(f"{config.name}.retention") for config in order]
 
 
 def _purge_core(student_ids: list[int]) -> dict[str, int]:

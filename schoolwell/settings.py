@@ -5,7 +5,6 @@ local-memory cache, immediate tasks and console e-mail. Production sets DATABASE
 REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, HTTPS=true and TASK_BACKEND=database (docs/deploy.md).
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,61 +13,19 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell.env import (
+    envbool,
+    envint,
+    envlist,
+    envsecret,
+    envsecrets,
+    envstr,
+    hkdf_hex,
+    hmac_hex,
+    redis_url_for_worker,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("true", "1", "yes"):
-        return True
-    if value.lower() in ("false", "0", "no"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
-
-
-def envstr(name: str, default: str) -> str:
-    return os.environ.get(name) or default
-
-
-def envlist(name: str, default: str) -> list[str]:
-    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
-
-
-def envsecret(name: str, default: str) -> str:
-    """A secret from NAME, or from the file named by NAME_FILE (Docker/Kubernetes secrets)."""
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        return Path(path).read_text().strip()
-    return envstr(name, default)
-
-
-def envsecrets(name: str) -> list[str]:
-    """Several secrets, newest first, from NAME or NAME_FILE: one a line, or comma-separated."""
-    text = envsecret(name, "").replace("\n", ",")
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
-def redis_url_for_worker(url: str, worker: str) -> str:
-    """REDIS_URL with the database number moved down by the xdist worker's number: gw0 keeps
-    the URL's database, gw1 takes the one below it, and so on."""
-    parts = urlsplit(url)
-    database = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw") or 0)
-    if database < 0:
-        raise ImproperlyConfigured(f"REDIS_URL leaves no Redis database for test worker {worker}")
-    return parts._replace(path=f"/{database}").geturl()
-
 
 DEBUG = envbool("DEBUG", False)
 HTTPS = envbool("HTTPS", False)
@@ -79,11 +36,8 @@ SECRET_KEY_FALLBACKS = envsecrets("SECRET_KEY_FALLBACKS")  # rotation: docs/depl
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 # The embedded default (the demo, the tests: DEBUG off there too) answers only this machine;
 # a server set up for others (HTTPS or a real host name) must bring its own key.
-if not SECRET_KEY or (
-    not DEBUG
-    and SECRET_KEY == EMBEDDED_SECRET_KEY
-    and (HTTPS or set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "::1", "testserver"})
-):
+_for_others = HTTPS or set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "::1", "testserver"}
+if not SECRET_KEY or (not DEBUG and SECRET_KEY == EMBEDDED_SECRET_KEY and _for_others):
     raise ImproperlyConfigured(
         "SECRET_KEY (or SECRET_KEY_FILE) must hold this server's own key: 50+ random "
         "characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`"
@@ -99,7 +53,6 @@ if _site.scheme not in ("http", "https") or not _site.hostname or _site.path or 
     raise ImproperlyConfigured(
         f"SITE_URL must be like https://schoolwell.example.org, not {SITE_URL!r}"
     )
-_for_others = HTTPS or set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "::1", "testserver"}
 if (
     not DEBUG
     and _for_others
@@ -117,7 +70,9 @@ INSTALLED_APPS = [
     "concerns",
     "self_report",
     "support_team",
+    "support_team.transfers",
     "community_links",
+    "schoolwell.trends",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -167,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "schoolwell.middleware.actor",
     "schoolwell.middleware.session_limits",
     "schoolwell.middleware.require_mfa_for_staff",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -191,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schoolwell.context_processors.navigation",
+                "support_team.context_processors.status_updates",
             ],
         },
     }
@@ -415,29 +372,17 @@ SCHOOLWELL_DEFAULT_RETENTION_YEARS = envint("RETENTION_YEARS", 7)
 # for good: a new value re-draws every figure, and someone holding exports from before and
 # after could average the two draws. Unset, it is derived from SECRET_KEY (pin it before
 # rotating SECRET_KEY, like TRANSFER_KEY_SECRET).
-TRENDS_NOISE_SECRET = envsecret("TRENDS_NOISE_SECRET", "")
-if not TRENDS_NOISE_SECRET:
-    import hashlib
-    import hmac
-
-    TRENDS_NOISE_SECRET = hmac.new(
-        SECRET_KEY.encode(), b"schoolwell.trends.cell-key", hashlib.sha256
-    ).hexdigest()
+TRENDS_NOISE_SECRET = envsecret("TRENDS_NOISE_SECRET", "") or hmac_hex(
+    SECRET_KEY, b"schoolwell.trends.cell-key"
+)
 # A new district's country (ISO 3166-1 alpha-2): distance units and "ZIP code"/"postcode".
 SCHOOLWELL_DEFAULT_COUNTRY = envstr("DEFAULT_COUNTRY", "US").upper()
 # Encrypts the private halves of the district's transfer-packet keys at rest. Without it, a
 # key derived from SECRET_KEY (HKDF-SHA256) is used: rotating SECRET_KEY then needs the old
 # value here, or the keys must be made again (docs/transfer-packets.md).
-TRANSFER_KEY_SECRET = envsecret("TRANSFER_KEY_SECRET", "")
-if not TRANSFER_KEY_SECRET:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    TRANSFER_KEY_SECRET = (
-        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"schoolwell.transfer-keys")
-        .derive(SECRET_KEY.encode())
-        .hex()
-    )
+TRANSFER_KEY_SECRET = envsecret("TRANSFER_KEY_SECRET", "") or hkdf_hex(
+    SECRET_KEY, b"schoolwell.transfer-keys"
+)
 
 LOGGING = {
     "version": 1,

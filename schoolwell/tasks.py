@@ -10,7 +10,6 @@ from django_tasks import task
 from schoolwell import retention, roster
 from schoolwell.models import RosterImport
 from schoolwell.schedule import Periodic
-from schoolwell.trends.rollup import trends_rollup_task
 
 PROGRESS_EVERY = 2000
 
@@ -51,8 +50,6 @@ def purge_expired_task() -> int:
     return sum(record.students for record in retention.purge_all())
 
 
-# The trends summary is rebuilt after the purge, so purged records leave it the same night.
-PERIODIC = [
-    Periodic(task=purge_expired_task, daily_at=time(2, 30)),
-    Periodic(task=trends_rollup_task, daily_at=time(3, 30)),
-]
+# The trends app rebuilds its summary after this (schoolwell/trends/tasks.py), so purged
+# records leave it the same night.
+PERIODIC = [Periodic(task=purge_expired_task, daily_at=time(2, 30))]

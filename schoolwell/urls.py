@@ -6,12 +6,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from schoolwell import (  # noqa: F401  (converters: <id:...>)
-    cms_access,
-    converters,
-    roster_views,
-    views,
-)
+from community_links.urls import partner_urlpatterns
+from schoolwell import cms_access, converters, views  # noqa: F401  (converters: <id:...>)
+from schoolwell.views import roster
 
 # The admin signs in through allauth, so rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -26,14 +23,14 @@ urlpatterns = [
     path("cms/login/", cms_access.cms_login, name="wagtail_admin_login"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("roster/import/", roster_views.roster_import, name="roster_import"),
-    path("roster/import/<id:pk>/", roster_views.roster_import_detail, name="roster_import_detail"),
+    path("roster/import/", roster.roster_import, name="roster_import"),
+    path("roster/import/<id:pk>/", roster.roster_import_detail, name="roster_import_detail"),
     path("team/", include("support_team.urls")),
-    path("transfers/", include("support_team.transfers_urls")),
+    path("transfers/", include("support_team.transfers.urls")),
     path("trends/", include("schoolwell.trends.urls")),
     path("concerns/", include("concerns.urls")),
     path("resources/", include("community_links.urls")),
-    path("partners/", include("community_links.partner_urls")),
+    path("partners/", include((partner_urlpatterns, "partners"))),
     # /self-report/ itself is the Wagtail page; these are the app's own pages beside it.
     path("check-in/", include("self_report.urls")),
     # Wagtail serves the editable pages (the self-report page) last.

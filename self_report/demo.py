@@ -8,9 +8,9 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from schoolwell.demo import demo_email
-from schoolwell.models import District, Student
+from schoolwell.models import District, Service, Student
 from self_report import demo_history as history
-from self_report.models import ConsentRule, RiskPhrase, SelfReportPage, Service
+from self_report.models import ConsentRule, RiskPhrase, SelfReportPage
 from self_report.services import Answers, self_report_submit
 
 PAGE_EN = {

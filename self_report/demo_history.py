@@ -18,8 +18,8 @@ from simple_history.utils import bulk_create_with_history
 
 from schoolwell import calendar
 from schoolwell.demo import demo_schools, enrolments, history_window, pick
-from schoolwell.models import Student
-from self_report.models import ConsentRule, SelfReport, SelfReportRequest, Service
+from schoolwell.models import Service, Student
+from self_report.models import ConsentRule, SelfReport, SelfReportRequest
 from self_report.services import _age, _Part, checkin_summary
 from support_team.models import CloseReason, Intake
 

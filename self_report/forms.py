@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.forms import IdempotencyKeyField, SafeModelMultipleChoiceField
-from self_report.models import OWN_WORDS_MAX, SelfReport, Service
+from schoolwell.models import Service
+from self_report.models import OWN_WORDS_MAX, SelfReport
 
 WELLBEING_SYMBOLS = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
 NOT_NOW = ""

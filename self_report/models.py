@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Page
 
-from schoolwell.models import Discipline
+from schoolwell import permissions
+from schoolwell.actor import Who
+from schoolwell.models import Service
 
 OWN_WORDS_MAX = 2000
-GRADES = ["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 
 
 class SelfReportPage(Page):
@@ -86,47 +87,6 @@ class SelfReportPage(Page):
         return self_report_page(request, self)
 
 
-class Service(TranslatableMixin, models.Model):
-    """One thing a student can opt in to (a Wagtail snippet, translated per locale)."""
-
-    class ProvidedBy(models.TextChoices):
-        SCHOOL = "school", _("At school")
-        PARTNER = "partner", _("By a community partner")
-
-    name = models.CharField(max_length=100)
-    description = models.CharField(max_length=300, help_text="Plain words a 10-year-old reads.")
-    min_grade = models.CharField(max_length=2, choices=[(g, g) for g in GRADES], default="KG")
-    max_grade = models.CharField(max_length=2, choices=[(g, g) for g in GRADES], default="12")
-    provided_by = models.CharField(max_length=10, choices=ProvidedBy.choices, default="school")
-    discipline = models.CharField(
-        max_length=30, choices=Discipline.choices, help_text="Which team member receives it."
-    )
-    order = models.PositiveSmallIntegerField(default=100)
-    active = models.BooleanField(default=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("description"),
-        FieldPanel("min_grade"),
-        FieldPanel("max_grade"),
-        FieldPanel("provided_by"),
-        FieldPanel("discipline"),
-        FieldPanel("order"),
-        FieldPanel("active"),
-    ]
-
-    class Meta(TranslatableMixin.Meta):
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def is_for_grade(self, grade: str) -> bool:
-        if grade not in GRADES:
-            return True
-        return GRADES.index(self.min_grade) <= GRADES.index(grade) <= GRADES.index(self.max_grade)
-
-
 class RiskPhrase(models.Model):
     """Words in a student's own text that mean someone must see it now. Maintained by the
     safeguarding leads in the CMS; matched case- and accent-insensitively."""
@@ -177,6 +137,19 @@ class ConsentRule(models.Model):
         return f"{self.service}: {self.min_age_without_consent}+ without consent"
 
 
+class SelfReportQuerySet(models.QuerySet):
+    def visible_to(self, actor: Who) -> "SelfReportQuerySet":
+        """Students' check-ins, read whole (every answer and their own words) by the support
+        team of the school each was sent to, and by nobody else: not teachers, partners,
+        analysts or administrators, not another school's team."""
+        return self.filter(school_id__in=permissions.school_ids(actor, permissions.TEAM_ROLES))
+
+    def own(self, actor: Who) -> "SelfReportQuerySet":
+        """A student's own check-ins; staff reach check-ins only through visible_to."""
+        student = permissions.student_record(actor)
+        return self.none() if student is None else self.filter(student=student)
+
+
 class SelfReport(models.Model):
     """What a student submitted. No device identifiers, IP addresses or tracking."""
 
@@ -224,6 +197,8 @@ class SelfReport(models.Model):
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
     history = HistoricalRecords()
 
+    objects = SelfReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at"]
 
@@ -250,8 +225,8 @@ class SelfReportRequest(models.Model):
     consent_rule = models.ForeignKey(
         ConsentRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The hub is purged before this app (schoolwell.retention.PURGE_ORDER): SET_NULL, so the
-    # purge of a student's intakes is not stopped by their requests, deleted right after.
+    # SET_NULL: the purge (schoolwell.retention) may delete a student's intakes and their
+    # requests in either order; neither stops the other.
     intake = models.ForeignKey(
         "support_team.Intake", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -7,8 +7,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 
-from schoolwell.models import Student
-from self_report.models import SelfReport, SelfReportPage, SelfReportRequest, Service
+from schoolwell.models import Service, Student
+from self_report.models import SelfReport, SelfReportPage, SelfReportRequest
 from support_team import selectors as hub_selectors
 from support_team.models import Intake
 
@@ -48,7 +48,9 @@ def request_statuses(*, student: Student, limit: int = 20) -> list[dict]:
         {
             "request": request,
             "report": report,
-            "name": names.get(request.service_id) or request.get_kind_display(),
+            "name": names[request.service_id]
+            if request.service_id in names
+            else request.get_kind_display(),
             "status": _status(request, request.intake, names),
         }
         for request, report in rows

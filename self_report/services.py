@@ -12,15 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolwell.idempotency import create_once
-from schoolwell.models import School, Student
-from self_report.models import (
-    OWN_WORDS_MAX,
-    ConsentRule,
-    RiskPhrase,
-    SelfReport,
-    SelfReportRequest,
-    Service,
-)
+from schoolwell.models import School, Service, Student
+from self_report.models import OWN_WORDS_MAX, ConsentRule, RiskPhrase, SelfReport, SelfReportRequest
 from support_team import services as hub
 from support_team.models import Intake, TimelineEntry
 
@@ -204,15 +197,19 @@ def checkin_summary(report: SelfReport, parts: list[_Part]) -> str:
     said = []
     if Kind.SAFETY in kinds:
         said.append(_("safety answer, see now"))
-    services = [part for part in parts if part.request.kind == Kind.SERVICE]
+    services = [
+        (part.request, part.request.service)
+        for part in parts
+        if part.request.kind == Kind.SERVICE and part.request.service is not None
+    ]
     if services:
-        names = ", ".join(part.request.service.name for part in services)
+        names = ", ".join(service.name for _request, service in services)
         said.append(_("asked for %(services)s") % {"services": names})
         # Which rule applied, so nobody starts before home agrees.
         ages = {
-            part.request.service.name: part.request.consent_rule.min_age_without_consent
-            for part in services
-            if part.request.consent_needed
+            service.name: request.consent_rule.min_age_without_consent
+            for request, service in services
+            if request.consent_needed and request.consent_rule is not None
         }
         for age in sorted(set(ages.values())):
             named = [name for name, under in ages.items() if under == age]

@@ -4,7 +4,8 @@ locale), the risk phrases and the consent rules."""
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from self_report.models import ConsentRule, RiskPhrase, Service
+from schoolwell.models import Service
+from self_report.models import ConsentRule, RiskPhrase
 
 
 class ServiceViewSet(SnippetViewSet):
@@ -14,6 +15,10 @@ class ServiceViewSet(SnippetViewSet):
     list_display = ["name", "provided_by", "discipline", "min_grade", "max_grade", "active"]
     list_filter = ["provided_by", "discipline", "active"]
     search_fields = ["name", "description"]
+    # The catalogue is the core's (schoolwell.Service); its CMS pages keep their addresses
+    # beside the rest of the check-in's content.
+    url_namespace = "wagtailsnippets_self_report_service"
+    url_prefix = "snippets/self_report/service"
 
 
 class RiskPhraseViewSet(SnippetViewSet):

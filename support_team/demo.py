@@ -10,11 +10,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from schoolwell.models import School, Student, User
+from schoolwell.models import Category, School, Student, User
 from support_team import demo_history as history
 from support_team.models import Case, Intake, Note
 from support_team.services import intake_open
@@ -31,7 +30,6 @@ from support_team.services.cases import (
     note_add,
 )
 from support_team.services.triage import intake_to_case
-from support_team.transfers import demo as transfer_demo
 
 DEMO_SCHOOL = "demo-ms"
 DOMAIN = "riverbend.example"
@@ -264,8 +262,6 @@ def _build(spec: CaseSpec, school: School, student: Student, people: dict, today
         summary=spec.summary,
         opened_by=lead,
     )
-    # The needs are concerns' categories; the hub reads them without importing that app.
-    Category = apps.get_model("concerns", "Category")
     needs = list(Category.objects.filter(slug__in=spec.needs))
     case = intake_to_case(intake=intake, by=lead, tier=spec.tier, needs=needs).case
     for key in spec.members:
@@ -345,9 +341,10 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
     if school is None or not people:
         return {"cases": 0}
     if Case.objects.filter(school=school).exists():
-        # Seeded already: the student pool changes between runs (the transfer demo moves a
-        # student), so picking again would make new cases for other students.
-        return {"cases": 0, "past cases": history.seed(seed=seed), **transfer_demo.seed(seed=seed)}
+        # Seeded already: the student pool changes between runs (the transfer demo, which
+        # seed_demo runs after this one, moves a student), so picking again would make new
+        # cases for other students.
+        return {"cases": 0, "past cases": history.seed(seed=seed)}
     rng = random.Random(seed)
     specs = INTENSIVE + TARGETED + [_universal_spec(n, row) for n, row in enumerate(UNIVERSAL)]
     today = timezone.localdate()
@@ -359,4 +356,4 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
         made += 1
     # After the cases above: a student of theirs gets no second open case.
     past = history.seed(seed=seed)
-    return {"cases": made, "past cases": past, **transfer_demo.seed(seed=seed)}
+    return {"cases": made, "past cases": past}

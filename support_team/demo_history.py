@@ -12,13 +12,12 @@ explains why in bulk). Deterministic from the seed and run once."""
 import random
 from datetime import datetime, time, timedelta
 
-from django.apps import apps
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from schoolwell import calendar
 from schoolwell.demo import add_m2m_with_history, demo_schools, enrolments, history_window, pick
-from schoolwell.models import Membership, Role, Student
+from schoolwell.models import Category, Membership, Role, Student
 from support_team.models import Case, CaseMember, CloseReason, Goal, Intake, Intervention
 
 MARK = "Demo history"
@@ -66,7 +65,6 @@ def seed(*, seed: int = 2026) -> int:
     today, first, closed = history_window(schools)
     enrolled = enrolments(schools)
     with_account = set(Student.objects.filter(user__isnull=False).values_list("pk", flat=True))
-    Category = apps.get_model("concerns", "Category")
     categories = {c.slug: c for c in Category.objects.filter(slug__in=NEEDS)}
     weights = {slug: spec[0] for slug, spec in NEEDS.items() if slug in categories}
     specs = []  # (case, its needs)
@@ -154,7 +152,6 @@ def _intakes(rng, cases, specs, closed) -> None:
     """The queue item each case was taken from: a team member's note, triaged within hours
     or a day or two and taken into the case (intake_to_case closes it as CASE, linked; the
     case opens at that moment)."""
-    Category = apps.get_model("concerns", "Category")
     names = dict(Category.objects.values_list("slug", "name"))
     intakes = []
     for case, (_c, needs) in zip(cases, specs, strict=True):

@@ -1,5 +1,6 @@
 """The hub's records about a student, for the retention purge (schoolwell.retention):
-intakes, the chronology and cases with everything inside them."""
+intakes, the chronology and cases with everything inside them (transfer packets are the
+transfers app's own: support_team/transfers/retention.py)."""
 
 from schoolwell.retention import delete_in_order
 from support_team.models import (
@@ -12,7 +13,6 @@ from support_team.models import (
     Meeting,
     Note,
     TimelineEntry,
-    TransferPacket,
 )
 
 
@@ -20,7 +20,6 @@ def purge_students(student_ids: list[int]) -> dict[str, int]:
     in_cases = {"case__student_id__in": student_ids}
     return delete_in_order(
         [
-            TransferPacket.objects.filter(student_id__in=student_ids),
             Intake.objects.filter(student_id__in=student_ids),
             TimelineEntry.objects.filter(student_id__in=student_ids),
             FollowUp.objects.filter(**in_cases),

@@ -8,7 +8,6 @@ from django_tasks import task
 from schoolwell.schedule import Periodic
 from support_team.services.digest import digest_send_all
 from support_team.services.escalation import escalate_unclaimed_urgent
-from support_team.transfers.clock import PERIODIC as TRANSFER_PERIODIC
 
 
 @task()
@@ -28,5 +27,4 @@ PERIODIC = [
     Periodic(task=escalate_unclaimed_urgent_task, every=timedelta(minutes=1)),
     # Before the school day starts (local time, settings.TIME_ZONE).
     Periodic(task=send_daily_digests_task, daily_at=time(7, 0)),
-    *TRANSFER_PERIODIC,
 ]

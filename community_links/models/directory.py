@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
 
+from community_links.models.scopes import PartnerStaffQuerySet, ResourceQuerySet
+
 GRADES = ["PK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 GRADE_CHOICES = [(g, g) for g in GRADES]
 
@@ -142,7 +144,7 @@ class Resource(DraftStateMixin, RevisionMixin, HsdsFields):
         blank=True,
         help_text=_("ISO 639 codes separated by commas, e.g. en, es"),
     )
-    needs = models.ManyToManyField("concerns.Category", related_name="+", blank=True)
+    needs = models.ManyToManyField("schoolwell.Category", related_name="+", blank=True)
     locations = models.ManyToManyField(
         Location, through="ResourceLocation", related_name="resources", blank=True
     )
@@ -159,6 +161,8 @@ class Resource(DraftStateMixin, RevisionMixin, HsdsFields):
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="resource")
     history = HistoricalRecords(excluded_fields=["latest_revision", "live_revision"])
+
+    objects = ResourceQuerySet.as_manager()
 
     panels = [
         FieldPanel("organization"),
@@ -290,7 +294,7 @@ class TaxonomyTerm(HsdsFields):
     name = models.CharField(max_length=255)
     taxonomy = models.CharField(max_length=255, blank=True)
     category = models.ForeignKey(
-        "concerns.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "schoolwell.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("category")]
@@ -345,6 +349,8 @@ class PartnerStaff(models.Model):
     )
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="staff")
     history = HistoricalRecords()
+
+    objects = PartnerStaffQuerySet.as_manager()
 
     panels = [FieldPanel("user"), FieldPanel("organization")]
 

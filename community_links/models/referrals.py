@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from community_links.models.scopes import ReferralQuerySet
+
 
 class Referral(models.Model):
     class Status(models.TextChoices):
@@ -36,7 +38,7 @@ class Referral(models.Model):
         "community_links.Resource", on_delete=models.PROTECT, related_name="referrals"
     )
     need = models.ForeignKey(
-        "concerns.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "schoolwell.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.SENT)
     sent_at = models.DateTimeField()
@@ -72,6 +74,8 @@ class Referral(models.Model):
     link_nonce = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

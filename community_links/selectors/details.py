@@ -62,7 +62,7 @@ def details_for(
             | Q(organization_id__in={r.organization_id for r in resources})
         ).order_by("pk")
     )
-    named: dict[int, dict[str, str]] = {}
+    named: dict[int | None, dict[str, str]] = {}
     for row in Language.objects.filter(resource_id__in=ids).exclude(name=""):
         named.setdefault(row.resource_id, {})[row.code] = row.name
     now = facts.local_now(now)

@@ -16,6 +16,7 @@ from community_links.models import Location, Resource, Schedule, SchoolLocation
 from community_links.models.directory import GRADES
 from community_links.selectors.details import Details, details_for
 from community_links.units import Units
+from schoolwell.models import Category
 
 EARTH_KM = 6371.0
 
@@ -29,7 +30,7 @@ class Origin:
 
 @dataclass
 class Criteria:
-    need: object | None = None  # concerns.Category
+    need: Category | None = None
     language: str = ""
     age: int | None = None
     grade: str = ""
@@ -111,7 +112,7 @@ def search_queryset(
     criteria: Criteria, *, scope: QuerySet | None = None, now: datetime.datetime | None = None
 ) -> QuerySet:
     """Active, published resources matching the criteria, within `scope` (the resources the
-    reader may see: schoolwell.permissions.resources_for)."""
+    reader may see: Resource.objects.visible_to)."""
     now = now or timezone.now()
     qs = (scope if scope is not None else Resource.objects.filter(live=True)).filter(
         live=True, status=Resource.Status.ACTIVE
@@ -201,4 +202,5 @@ def _explain(resource: Resource, criteria: Criteria, details: Details) -> Match:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return sorted(LANGUAGE_NAMES.items(), key=lambda item: str(item[1]))
+    """(code, name) in the reader's language, by name."""
+    return sorted(((code, str(name)) for code, name in LANGUAGE_NAMES.items()), key=lambda c: c[1])

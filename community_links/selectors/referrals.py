@@ -8,9 +8,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from community_links.models import Referral, ReferralUpdate
-from schoolwell import permissions
-from schoolwell.calendar import is_school_day
-from schoolwell.models import Holiday, User
+from schoolwell import calendar
+from schoolwell.models import User
 
 FLAG_AFTER_SCHOOL_DAYS = 2
 ESCALATE_AFTER_SCHOOL_DAYS = 5
@@ -18,7 +17,7 @@ ESCALATE_AFTER_SCHOOL_DAYS = 5
 
 def case_referrals(*, user: User, case) -> QuerySet[Referral]:
     return (
-        permissions.referrals_for(user)
+        Referral.objects.visible_to(user)
         .filter(case=case)
         .select_related("resource__organization", "sent_by", "need")
         .prefetch_related(Prefetch("updates", queryset=ReferralUpdate.objects.select_related("by")))
@@ -55,34 +54,20 @@ def with_school_days(referrals: list[Referral], *, now: datetime.datetime) -> li
     if not referrals:
         return []
     start = min(timezone.localtime(r.sent_at).date() for r in referrals)
-    holidays = Holiday.objects.filter(
-        district_id__in={r.school.district_id for r in referrals},
-        date__range=(start, timezone.localtime(now).date()),
-    ).values_list("district_id", "school_id", "date")
-    closed: dict[int, set] = {}
-    for referral in referrals:
-        closed[referral.pk] = {
-            day
-            for district, school, day in holidays
-            if district == referral.school.district_id and school in (None, referral.school_id)
-        }
-    return [
-        Waiting(r, _school_days(r.sent_at, now, closed[r.pk]))
+    schools = list({r.school_id: r.school for r in referrals}.values())
+    closed = calendar.closed_days_by_school(
+        schools=schools, start=start, end=timezone.localtime(now).date()
+    )
+    waiting = [
+        Waiting(
+            r,
+            calendar.school_days_between(
+                school=r.school, start=r.sent_at, end=now, closed=closed[r.school_id]
+            ),
+        )
         for r in referrals
-        if _school_days(r.sent_at, now, closed[r.pk]) >= FLAG_AFTER_SCHOOL_DAYS
     ]
-
-
-def _school_days(start: datetime.datetime, end: datetime.datetime, closed: set) -> int:
-    first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
-    count, day = 0, first
-    while day < last:
-        day += datetime.timedelta(days=1)
-        if is_school_day(day, closed):
-            count += 1
-    if count and timezone.localtime(end).time() < timezone.localtime(start).time():
-        count -= 1
-    return count
+    return [w for w in waiting if w.school_days >= FLAG_AFTER_SCHOOL_DAYS]
 
 
 def caseload_referrals(*, user: User, now: datetime.datetime | None = None) -> list[Waiting]:
@@ -90,7 +75,7 @@ def caseload_referrals(*, user: User, now: datetime.datetime | None = None) -> l
     school days (flagged) or five (escalated), oldest first."""
     now = now or timezone.now()
     qs = awaiting_response(
-        permissions.referrals_for(user).filter(Q(case__lead=user) | Q(case__members=user)),
+        Referral.objects.visible_to(user).filter(Q(case__lead=user) | Q(case__members=user)),
         now=now,
     )
     referrals = list(
@@ -102,7 +87,7 @@ def caseload_referrals(*, user: User, now: datetime.datetime | None = None) -> l
 
 
 def partner_referrals(*, user: User, status: str = "") -> QuerySet[Referral]:
-    qs = permissions.partner_referrals_for(user).select_related(
+    qs = Referral.objects.for_partner(user).select_related(
         "resource__organization", "student", "need", "school"
     )
     if status == "open":

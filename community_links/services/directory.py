@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from community_links.models import Resource
-from schoolwell import permissions
+from community_links.models import PartnerStaff, Resource
 from schoolwell.models import User
 
 PARTNER_FIELDS = (
@@ -24,7 +23,7 @@ PARTNER_FIELDS = (
 def resource_propose_change(*, resource: Resource, by: User, changes: dict) -> Resource:
     """Save the partner's changes as a draft revision of their own resource. The live entry
     (what staff search) does not change until someone publishes it in the CMS."""
-    if resource.organization_id not in permissions.partner_organization_ids(by):
+    if resource.organization_id not in PartnerStaff.objects.organization_ids(by):
         raise ValidationError(_("You can only change your own organisation's entries."))
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     draft = resource.get_latest_revision_as_object() if resource.latest_revision else resource

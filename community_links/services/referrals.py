@@ -3,6 +3,7 @@ chronology line) and every status change after it (each with who made it)."""
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -146,7 +147,7 @@ def referral_send(
             basis=DISCLOSURE_BASIS,
             consent=f"{referral.get_consent_by_display()}: {consent_name}"[:200],
         )
-        transaction.on_commit(lambda r=referral: notify_partner(referral=r))
+        transaction.on_commit(partial(notify_partner, referral=referral))
         made.append(referral)
     return made
 

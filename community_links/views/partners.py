@@ -10,11 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from community_links.forms import ResourceProposalForm, StatusForm
-from community_links.models import ReferralUpdate
+from community_links.models import PartnerStaff, ReferralUpdate, Resource
+from community_links.selectors.access import (
+    partner_referral_for,
+    partner_resource_for,
+    referral_by_link,
+)
 from community_links.selectors.referrals import partner_referrals, partner_steps, partner_view
 from community_links.services import referrals as services
 from community_links.services.directory import PARTNER_FIELDS, resource_propose_change
-from schoolwell import audit, permissions
+from schoolwell import permissions
 
 
 @permissions.require(permissions.is_partner)
@@ -24,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "referrals": referrals,
         "status": status,
-        "has_organization": bool(permissions.partner_organization_ids(request.user)),
+        "has_organization": bool(PartnerStaff.objects.organization_ids(request.actor)),
     }
     return render(request, "community_links/partners/home.html", context)
 
@@ -44,14 +49,13 @@ def _status_post(request: HttpRequest, referral, via: str, by) -> StatusForm | N
 
 @permissions.require(permissions.is_partner)
 def referral(request: HttpRequest, pk: int) -> HttpResponse:
-    item = permissions.get_partner_referral_or_404(request.user, pk)
+    # Logged whenever the page is reached: a refused update shows the referral again.
+    item = partner_referral_for(request.actor, pk)
     form = StatusForm(partner=True)
     if request.method == "POST":
         form = _status_post(request, item, ReferralUpdate.Via.PORTAL, request.user)
         if form is None:
             return redirect("partners:referral", pk=item.pk)
-    # Logged whenever the page is shown: a refused update shows the referral again.
-    audit.access_log(user=request.user, obj=item, student=item.student, reason="partner portal")
     context = {"referral": partner_view(item), "form": form, "updates": partner_steps(item)}
     return render(
         request,
@@ -65,7 +69,8 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
 def link(request: HttpRequest, token: str) -> HttpResponse:
     """One referral, read and status update only, for a partner without an account."""
     try:
-        item = services.referral_from_token(token)
+        # Logged whenever the link is opened, naming the organisation and address.
+        item = referral_by_link(token)
     except signing.BadSignature:
         raise Http404 from None
     form = StatusForm(partner=True)
@@ -73,11 +78,6 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         form = _status_post(request, item, ReferralUpdate.Via.LINK, None)
         if form is None:
             return redirect("partners:link", token=token)
-    # Logged whenever the page is shown (a refused update shows it again). No account: the
-    # row names the organisation and the address the link went to.
-    org, address = item.resource.organization.name, item.resource.referral_address
-    actor = f"partner link: {org} <{address}>"
-    audit.access_log(user=None, actor=actor, obj=item, student=item.student, reason="link")
     context = {
         "referral": partner_view(item),
         "form": form if item.is_open else None,
@@ -94,14 +94,14 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 
 @permissions.require(permissions.is_partner)
 def resources(request: HttpRequest) -> HttpResponse:
-    items = permissions.partner_resources_for(request.user).select_related("organization")
+    items = Resource.objects.for_partner(request.actor).select_related("organization")
     return render(request, "community_links/partners/resources.html", {"resources": items})
 
 
 @permissions.require(permissions.is_partner)
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose changes to our own entry: a draft the district reviews before it goes live."""
-    resource = permissions.get_partner_resource_or_404(request.user, pk)
+    resource = partner_resource_for(request.actor, pk)
     current = resource.get_latest_revision_as_object() if resource.latest_revision else resource
     form = ResourceProposalForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ case, it refers from here."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from community_links.selectors.access import resource_for
 from community_links.selectors.details import details_for
 from community_links.views.team import case_from, referable
 from schoolwell import permissions
@@ -12,11 +13,11 @@ from schoolwell import permissions
 
 @permissions.require(permissions.can_search_resources)
 def resource_page(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = permissions.get_resource_or_404(request.user, pk)
+    resource = resource_for(request.actor, pk)
     case = case_from(request)
     may_refer = bool(
         case
-        and permissions.can_refer(request.user, case)
+        and case.can.refer
         and resource.status == resource.Status.ACTIVE
         and resource.accepts_electronic_referrals
         and referable(request.user, case).filter(pk=resource.pk).exists()

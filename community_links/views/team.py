@@ -11,14 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community_links.forms import ReferralForm, SearchForm, StatusForm
-from community_links.models import Referral, ReferralUpdate
+from community_links.models import Referral, ReferralUpdate, Resource
 from community_links.needs import case_need
 from community_links.selectors import directory as search
+from community_links.selectors.access import referral_for
 from community_links.selectors.referrals import case_referrals, caseload_referrals
 from community_links.services import referrals as services
 from community_links.units import units_for
 from schoolwell import permissions
 from schoolwell.forms import parse_pk
+from support_team.selectors.access import case_for
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -27,7 +29,7 @@ def _ids(values: list[str]) -> list[int]:
 
 def case_from(request: HttpRequest):
     ids = _ids([request.GET.get("case", "")])
-    return permissions.get_case_or_404(request.user, ids[0]) if ids else None
+    return case_for(request.actor, ids[0]) if ids else None
 
 
 def _criteria(form: SearchForm, request: HttpRequest, case) -> search.Criteria | None:
@@ -79,7 +81,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         criteria = _criteria(form, request, case)
         if criteria is not None:
-            scope = permissions.resources_for(request.user)
+            scope = Resource.objects.visible_to(request.actor)
             matches, total = search.directory_search(criteria, scope=scope)
     context = {"form": form, "matches": matches, "total": total, "case": case}
     return render(request, "community_links/directory.html", context)
@@ -88,15 +90,15 @@ def directory(request: HttpRequest) -> HttpResponse:
 def referable(user, case):
     """Resources this case's student may be referred to: ones the user may read, of the
     case's district or shared by every district."""
-    return permissions.resources_for(user).filter(
+    return Resource.objects.visible_to(user).filter(
         Q(district__isnull=True) | Q(district_id=case.school.district_id)
     )
 
 
 @permissions.require(permissions.can_search_resources)
 def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = permissions.get_case_or_404(request.user, case_id)
-    if not permissions.can_refer(request.user, case):
+    case = case_for(request.actor, case_id)
+    if not case.can.refer:
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
     ids = _ids(source.getlist("resources") or source.getlist("resource"))
@@ -138,14 +140,14 @@ def _add_errors(form, error: ValidationError) -> None:
 @permissions.require(permissions.can_search_resources)
 def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     """The referrals of one case (a fragment the case page loads)."""
-    case = permissions.get_case_or_404(request.user, case_id)
+    case = case_for(request.actor, case_id)
     referrals = list(case_referrals(user=request.user, case=case))
     for referral in referrals:
         referral.refused = request.session.pop(_refused_key(referral.pk), None)
     context = {
         "case": case,
         "referrals": referrals,
-        "can_refer": permissions.can_refer(request.user, case),
+        "can_refer": case.can.refer,
         "status_form": StatusForm(),
     }
     return render(request, "community_links/case_panel.html", context)
@@ -169,7 +171,7 @@ def _refuse(request: HttpRequest, referral, reasons: list[str]) -> None:
 @require_POST
 @permissions.require(permissions.can_search_resources)
 def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = permissions.get_referral_or_404(request.user, pk)
+    referral = referral_for(request.actor, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -192,7 +194,7 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_search_resources)
 def referral_link(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = permissions.get_referral_or_404(request.user, pk)
+    referral = referral_for(request.actor, pk)
     services.referral_link_reissue(referral=referral, by=request.user)
     messages.success(
         request, _("A new link was e-mailed to the partner; the old one no longer works.")

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from concerns.legacy_import.dates import DateOrders, Undecided, parse_date
 from concerns.legacy_import.duplicates import Duplicate, find_duplicates
 from concerns.legacy_import.table import Table, read_table
-from concerns.models import NARRATIVE_MAX, Category, Concern
-from schoolwell.models import School, Student
+from concerns.models import NARRATIVE_MAX, Concern
+from schoolwell.models import Category, School, Student
 
 REPORTER_MAX = Concern._meta.get_field("imported_reporter").max_length
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from concerns.models import Category
+from schoolwell.models import Category
 
 # Header cells the import maps by itself (rows.FIELDS), and the example row. The example's
 # student id is no student's: the user replaces the row with their own.

@@ -4,7 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell import permissions
-from schoolwell.models import User
+from schoolwell.models import Category, User
 from support_team.models import CloseReason, Intake, StatusSeen, TimelineEntry
 from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re-exported)
     PRESENCE_TTL,
@@ -54,7 +54,7 @@ PASSED_ON = "passed_on"  # routed to a school service
 PASSED_OUTSIDE = "passed_outside"  # referred to a service outside the school
 REVIEWED = "reviewed"  # looked at and closed with a reason: no further work by the team
 
-_OUTCOMES = {
+_OUTCOMES: dict[str, str] = {
     CloseReason.CASE: FOLLOWED_UP,
     # "Already known: part of existing work": it is followed up, in the work already going on.
     # Said as for a case, so the words never tell a teacher the student was already known.
@@ -90,7 +90,7 @@ def reporter_label(status: str, closed_reason: str = "") -> str:
     """The status a teacher sees for a concern they raised (their page and their e-mail)."""
     if status == Intake.Status.CLOSED:
         return str(TEACHER_OUTCOME_LABELS[reporter_outcome(closed_reason)])
-    return str(REPORTER_LABELS[status])
+    return str(REPORTER_LABELS[Intake.Status(status)])
 
 
 def timeline_for(*, user: User, student, source: str = "", category: str = "") -> QuerySet:
@@ -107,9 +107,6 @@ def timeline_for(*, user: User, student, source: str = "", category: str = "") -
 
 def timeline_categories() -> list[tuple[str, str]]:
     """(slug, name) of every category a chronology can be filtered by."""
-    from django.apps import apps
-
-    Category = apps.get_model("concerns", "Category")
     return list(Category.objects.values_list("slug", "name"))
 
 

@@ -47,7 +47,7 @@ class Caseload:
 
 
 def _open_cases_for(user: User) -> QuerySet[Case]:
-    return permissions.cases_for(user).filter(status=Case.Status.OPEN)
+    return Case.objects.visible_to(user).filter(status=Case.Status.OPEN)
 
 
 def _tier_counts(tier_field: str = "tier") -> dict[str, Count]:
@@ -86,7 +86,7 @@ def caseload_for(*, user: User, today: date) -> Caseload:
             .order_by("review_date", "pk")
         ),
         claimed=list(
-            permissions.intakes_for(user)
+            Intake.objects.visible_to(user)
             .filter(claimed_by=user, status=Intake.Status.CLAIMED)
             .select_related("student", "school")
             .order_by("urgency", "target_at", "pk")

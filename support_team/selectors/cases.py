@@ -101,6 +101,11 @@ def case_page(*, user: User, case: Case) -> CasePage:
         )
     )
     levels = permissions.note_levels(user, case)
+    # What this reader may do with each row, so the template never rebuilds a rule.
+    for m in members:
+        m.can_remove = case.is_open and permissions.can_remove_from_case(user, case, m.user_id)
+    for fu in follow_ups:
+        fu.can_cancel = permissions.can_cancel_follow_up(user, fu, case)
     return CasePage(
         case=case,
         members=members,
@@ -130,7 +135,7 @@ def case_list(
     """Cases at the user's schools, highest tier first, then the soonest follow-up. `mine`:
     cases the user leads or works on. Each row carries its next open follow-up date and how
     many open follow-ups are overdue (subqueries, so the list is one query)."""
-    cases = permissions.cases_for(user).select_related("student", "school", "lead")
+    cases = Case.objects.visible_to(user).select_related("student", "school", "lead")
     if mine:
         cases = cases.filter(
             Q(lead=user) | Exists(CaseMember.objects.filter(case=OuterRef("pk"), user=user))

@@ -5,7 +5,6 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Case as SqlCase
 from django.db.models import (
@@ -22,8 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.urls import reverse
 
-from schoolwell import permissions
-from schoolwell.models import User
+from schoolwell.models import Category, Service, User
 from support_team.models import Case, Intake, TimelineEntry
 from support_team.selectors import time_left
 
@@ -45,7 +43,7 @@ class QueueFilters:
 
 
 def _filtered(user: User, filters: QueueFilters) -> QuerySet[Intake]:
-    intakes = permissions.intakes_for(user).exclude(status=Intake.Status.CLOSED)
+    intakes = Intake.objects.visible_to(user).exclude(status=Intake.Status.CLOSED)
     if filters.school is not None:
         intakes = intakes.filter(school_id=filters.school)
     if filters.urgency is not None:
@@ -164,9 +162,7 @@ def _ordered_rows(intakes: QuerySet[Intake], *, limit: int | None) -> list[Intak
 
 
 def category_names() -> dict[str, str]:
-    """slug -> name of every category (one small query; the categories are the concerns
-    app's, read by model name so the hub does not import that app)."""
-    Category = apps.get_model("concerns", "Category")
+    """slug -> name of every category (one small query)."""
     return dict(Category.objects.values_list("slug", "name"))
 
 
@@ -194,7 +190,7 @@ def unclaimed_urgent_count(*, user: User) -> int:
     """Urgent items nobody has claimed yet across all of the user's queue, whatever the page
     is filtered to (the tab title shows it, so a filter never hides one)."""
     return (
-        permissions.intakes_for(user)
+        Intake.objects.visible_to(user)
         .exclude(status=Intake.Status.CLOSED)
         .filter(urgency=Intake.Urgency.URGENT, claimed_by__isnull=True)
         .count()
@@ -221,7 +217,7 @@ def queue_row(*, user: User, intake: Intake, filters: QueueFilters) -> Intake | 
 def other_open_intakes(*, user: User, intake: Intake) -> list[Intake]:
     """The student's other open intakes at the user's schools, most urgent first."""
     return list(
-        permissions.intakes_for(user)
+        Intake.objects.visible_to(user)
         .filter(student_id=intake.student_id)
         .exclude(status=Intake.Status.CLOSED)
         .exclude(pk=intake.pk)
@@ -252,7 +248,7 @@ def source_category_slugs(intake: Intake) -> list[str]:
 def open_case_for(*, user: User, intake: Intake) -> Case | None:
     """The student's open case at the intake's school, if the user may see it."""
     return (
-        permissions.cases_for(user)
+        Case.objects.visible_to(user)
         .filter(student_id=intake.student_id, school_id=intake.school_id, status=Case.Status.OPEN)
         .select_related("lead")
         .first()
@@ -264,7 +260,6 @@ def routable_services() -> QuerySet:
     default content language (each service is translated; one copy is the record)."""
     from wagtail.models import Locale
 
-    Service = apps.get_model("self_report", "Service")
     return Service.objects.filter(
         active=True, provided_by="school", locale_id=Locale.get_default().pk
     ).order_by("order", "name")

@@ -31,15 +31,6 @@ class TimeLeft:
     changes_in: int
 
 
-def _school_days_after(first: date, last: date, closed: set[date]) -> int:
-    """School days after `first`, up to and including `last`."""
-    count, day = 0, first
-    while day < last:
-        day += timedelta(days=1)
-        count += calendar.is_school_day(day, closed)
-    return count
-
-
 def _measure(*, now: datetime, target: datetime, closed: set[date]) -> TimeLeft:
     """Minutes within the hour, hours within the day (or the last 24 hours), and beyond that
     school days by the calendar: due on Friday, read on Wednesday, is "2 school days left"
@@ -54,7 +45,7 @@ def _measure(*, now: datetime, target: datetime, closed: set[date]) -> TimeLeft:
             minutes = math.ceil(seconds / MINUTE)
             text = ngettext("%(n)d min left", "%(n)d min left", minutes) % {"n": minutes}
             return TimeLeft(text, False, math.ceil(seconds - (minutes - 1) * MINUTE) or 1)
-        days = _school_days_after(today, due_day, closed) if seconds >= DAY else 0
+        days = calendar.school_days_after(today, due_day, closed) if seconds >= DAY else 0
         if days:
             text = ngettext("%(n)d school day left", "%(n)d school days left", days)
             return TimeLeft(text % {"n": days}, False, HOUR)
@@ -67,7 +58,7 @@ def _measure(*, now: datetime, target: datetime, closed: set[date]) -> TimeLeft:
         minutes = max(1, math.floor(late / MINUTE))
         text = ngettext("overdue by %(n)d min", "overdue by %(n)d min", minutes) % {"n": minutes}
         return TimeLeft(text, True, math.ceil((minutes + 1) * MINUTE - late) or 1)
-    days = _school_days_after(due_day, today, closed) if late >= DAY else 0
+    days = calendar.school_days_after(due_day, today, closed) if late >= DAY else 0
     if days:
         text = ngettext("overdue by %(n)d school day", "overdue by %(n)d school days", days)
         return TimeLeft(text % {"n": days}, True, HOUR)

@@ -196,7 +196,7 @@ class AlreadyClaimed(Exception):
 
 
 def _change(
-    intake: Intake, title: str, actor: User, *, before: str | None = None, link: str = ""
+    intake: Intake, title: str, actor: User | None, *, before: str | None = None, link: str = ""
 ) -> Intake:
     """Save a state change: a new version, a history row, a chronology line (linking to the
     intake unless told otherwise), an event. `before` is the status the change started from:

@@ -113,9 +113,8 @@ def intake_to_case(*, intake: Intake, by: User, tier: int | None = None, needs=(
     at `tier`, with `needs`); joining adds `by` and the needs to the case. The intake is then
     closed as CASE and linked to the case, where the work continues."""
     intake = _lock_for(intake, by)
-    kwargs = {"tier": tier} if tier is not None else {}
     case, created = case_open_or_join(
-        school=intake.school, student=intake.student, by=by, needs=needs, **kwargs
+        school=intake.school, student=intake.student, by=by, needs=needs, tier=tier
     )
     before = intake.status
     intake.case = case
@@ -129,7 +128,7 @@ def intake_to_case(*, intake: Intake, by: User, tier: int | None = None, needs=(
 
 @transaction.atomic
 def intake_route(*, intake: Intake, service, by: User) -> Intake:
-    """Route the intake to a school service (a `self_report.Service` that is active and
+    """Route the intake to a school service (a `schoolwell.Service` that is active and
     provided at school). The intake is closed as ROUTED with the service recorded."""
     if not service.active or service.provided_by != "school":
         raise ValidationError({"service": _("Choose an active school service.")})

@@ -71,12 +71,12 @@ def case_open_or_join(
     student: Student,
     by: User,
     lead: User | None = None,
-    tier: int = Case.Tier.UNIVERSAL,
+    tier: int | None = None,
     needs: Iterable = (),
 ) -> tuple[Case, bool]:
     """The student's open case at this school, or a new one led by `lead` (default: `by`).
     A student has at most one open case per school (a constraint); joining adds `by` to the
-    team and the needs to the case. Returns (case, created)."""
+    team and the needs to the case (`tier` unset: universal). Returns (case, created)."""
     lead = lead or by
     for person in {lead, by}:
         if not permissions.is_team_at(person, school.pk):
@@ -87,12 +87,12 @@ def case_open_or_join(
         .first()
     )
     created = case is None
-    if created:
+    if case is None:
         case = Case(
             school=school,
             student=student,
             lead=lead,
-            tier=tier,
+            tier=Case.Tier.UNIVERSAL if tier is None else tier,
             opened_at=timezone.now(),
             opened_by=by,
         )

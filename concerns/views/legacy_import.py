@@ -12,7 +12,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from concerns import legacy_import
-from concerns.import_forms import (
+from concerns.access import concern_import_for
+from concerns.forms import (
     ConcernImportForm,
     ConfirmForm,
     DateOrderForm,
@@ -27,10 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _get_import(request: HttpRequest, pk: int) -> ConcernImport:
-    """The import, without its table: the page shows the stored preview; a remap loads the
-    table when it needs it, the confirmation locks and loads the row itself."""
-    imports = permissions.concern_imports_for(request.user).select_related("school")
-    return permissions.get_for_user_or_404(imports.defer("table"), pk=pk)
+    return concern_import_for(request.actor, pk)
 
 
 @permissions.require(permissions.can_import_concerns)
@@ -62,7 +60,7 @@ def _concern_import(request: HttpRequest, handler: MemoryOnlyUploadHandler) -> H
             form.add_error("file", str(error))
         else:
             return redirect("concerns:import_detail", pk=record.pk)
-    imports = permissions.concern_imports_for(request.user).select_related("school")
+    imports = ConcernImport.objects.visible_to(request.actor).select_related("school")
     return render(
         request,
         "concerns/import.html",

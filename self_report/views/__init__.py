@@ -1,3 +1,6 @@
+"""The student's side of a check-in: the self-report page (a Wagtail page served here), what
+was sent, and the app's home. The team's side is in views.team."""
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -7,9 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from schoolwell import permissions
+from schoolwell.access import reach
 from self_report import selectors, services
 from self_report.forms import NOT_NOW, SelfReportForm
-from self_report.models import SelfReportPage
+from self_report.models import SelfReport, SelfReportPage
 
 
 def _student_and_school(user):
@@ -106,7 +110,7 @@ def _risk_answers(form: SelfReportForm) -> services.Answers | None:
 def done(request: HttpRequest, pk: int) -> HttpResponse:
     """The very next page: what happens now, and crisis help at once when an answer
     signalled risk of harm. Only the student's own report (404 otherwise)."""
-    report = permissions.get_for_user_or_404(permissions.own_self_reports(request.user), pk=pk)
+    report = reach(SelfReport.objects.own(request.actor), pk, actor=request.actor)
     return render(
         request,
         "self_report/done.html",

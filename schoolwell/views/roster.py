@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from schoolwell import permissions, tasks
+from schoolwell.access import reach
 from schoolwell.models import RosterImport
 from schoolwell.roster import limits
 from schoolwell.roster.bundle import OPEN_ERRORS, zip_problems
@@ -119,7 +120,7 @@ def _roster_import(request: HttpRequest, handler: CappedUploadHandler) -> HttpRe
 
 @permissions.require(permissions.can_import_roster)
 def roster_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = permissions.get_for_user_or_404(permissions.roster_imports_for(request.user), pk=pk)
+    record = reach(permissions.roster_imports_for(request.actor), pk, actor=request.actor)
     template = "schoolwell/roster_import_detail.html"
     if request.headers.get("HX-Request"):
         template += "#status"

@@ -1,3 +1,6 @@
+"""Pages of the core: where each person lands (home) and the health check. The roster import's
+pages are in views.roster."""
+
 import asyncio
 import uuid
 

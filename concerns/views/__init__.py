@@ -1,3 +1,7 @@
+"""A teacher's concerns: log one, find a student, the list of their own, one concern with its
+observations and the urgent follow-up. The legacy spreadsheet import is in
+views.legacy_import."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -6,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from concerns import selectors, services
+from concerns.access import concern_for
 from concerns.forms import ConcernForm, ObservationForm
-from schoolwell import audit, permissions
+from schoolwell import permissions
 from schoolwell.forms import parse_pk
 from support_team import selectors as hub_selectors
 from support_team import services as hub
@@ -101,19 +106,16 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The reporter sees what they wrote and its status; the school's team sees it all and
     the read is logged."""
-    concern = permissions.get_concern_or_404(request.user, pk)
-    team_view = permissions.is_team_at(request.user, concern.school_id)
-    if team_view:
-        audit.access_log(user=request.user, obj=concern, student=concern.student)
+    concern = concern_for(request.actor, pk, read=True)
     trail = selectors.status_trail(concern)
     return render(
         request,
         "concerns/concern_detail.html",
         {
             "concern": concern,
-            "team_view": team_view,
+            "team_view": concern.can.see_all,
             "trail": trail,
-            "can_add": permissions.can_add_observation(request.user, concern),
+            "can_add": concern.can.add_observation,
             "form": ObservationForm(),
         },
     )
@@ -122,7 +124,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permissions.require(permissions.can_log_concern)
 def concern_urgent(request: HttpRequest, pk: int) -> HttpResponse:
     """What to do right now, for the teacher who has just raised an urgent concern."""
-    concern = permissions.get_concern_or_404(request.user, pk)
+    concern = concern_for(request.actor, pk)
     return render(
         request,
         "concerns/concern_urgent.html",
@@ -137,7 +139,7 @@ def concern_urgent(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permissions.require(permissions.can_log_concern)
 def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = permissions.get_concern_or_404(request.user, pk)
+    concern = concern_for(request.actor, pk)
     form = ObservationForm(request.POST)
     if form.is_valid():
         try:
@@ -156,7 +158,7 @@ def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
             "concern": concern,
             "team_view": False,
             "trail": selectors.status_trail(concern),
-            "can_add": permissions.can_add_observation(request.user, concern),
+            "can_add": concern.can.add_observation,
             "form": form,
         },
         status=400,

@@ -6,15 +6,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from schoolwell import audit, permissions
+from schoolwell import permissions
+from schoolwell.access import reach
 from self_report import selectors
 from self_report.models import SelfReport
 
 
 def _checkin(request: HttpRequest, pk: int) -> dict:
     """The check-in for this user (404 outside their school's team), its read logged."""
-    report: SelfReport = permissions.get_checkin_or_404(request.user, pk)
-    audit.access_log(user=request.user, obj=report, student=report.student, reason="check-in")
+    report: SelfReport = reach(
+        SelfReport.objects.visible_to(request.actor).select_related("student", "school"),
+        pk,
+        actor=request.actor,
+        read="check-in",
+    )
     requests = selectors.checkin_requests(report=report)
     intakes = list({r.intake_id: r.intake for r in requests if r.intake_id}.values())
     return {"report": report, "requests": requests, "intakes": intakes}

@@ -1,0 +1,99 @@
+"""Loopback servers for the live benches (bench/queue_live.py, bench/load.py): a private
+redis-server and a daphne subprocess serving schoolwell.asgi on 127.0.0.1, free ports, and
+the nearest-rank percentiles every live figure is reported in."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HOST = "127.0.0.1"
+
+
+def percentiles(values: list[float]) -> dict:
+    if not values:
+        return {"p50": float("nan"), "p95": float("nan"), "max": float("nan")}
+    ordered = sorted(values)
+
+    def rank(p: float) -> float:  # nearest rank
+        return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
+
+    return {"p50": rank(0.50), "p95": rank(0.95), "max": ordered[-1]}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} did not listen on {port}")
+
+
+def start_redis(port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """A private redis-server on loopback: a free port, or `port` (a restart after a fault)."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(port, process, "redis-server")
+    return process, f"redis://{HOST}:{port}/0"
+
+
+def start_daphne(repo: Path, redis_url: str):
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "schoolwell.settings"}
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    logfile = Path(tempfile.mkstemp(prefix="queue-bench-daphne-", suffix=".log")[1])
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-v",
+            "0",  # no access log: one line per request would cost more than the request
+            "-b",
+            HOST,
+            "-p",
+            str(port),
+            "schoolwell.asgi:application",
+        ],
+        cwd=repo,
+        env=env,
+        stdout=logfile.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, process, "daphne")
+    except RuntimeError:
+        print(logfile.read_text()[-3000:], file=sys.stderr)
+        raise
+    return process, port, logfile
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
