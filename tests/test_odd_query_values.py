@@ -19,8 +19,10 @@ from schoolwell.trends.forms import TrendsFilterForm
 from schoolwell.trends.models import TrendsToken, hash_key, new_key
 from support_team.forms.cases import CaseFilterForm
 from support_team.forms.triage import QueueFilterForm
+from tests.role_matrix.read_world import build_context, sign_in
+from tests.role_matrix.roles import LOGIN, ROLES
+from tests.role_matrix.routes import PREFIXES, ROUTES
 from tests.role_matrix.world import module_world
-from tests.test_role_matrix import LOGIN, PREFIXES, ROLES, ROUTES, build_context, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("schoolwell", "support_team", "concerns", "community_links", "self_report")

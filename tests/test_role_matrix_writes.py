@@ -19,20 +19,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests.role_matrix.expect import NO_FOREIGN, WRITES, foreign_expected, mixed_expected
+from tests.role_matrix.read_world import build_context, sign_in
+from tests.role_matrix.roles import LOGIN, ROLES, make_user
+from tests.role_matrix.routes import PREFIXES, ROUTES
 from tests.role_matrix.world import build_world, module_world
 from tests.role_matrix.writes import POST_READS, WRITE_ROUTES, route_name
-from tests.test_role_matrix import (
-    LOGIN,
-    PREFIXES,
-    ROLES,
-    ROUTES,
-    build_context,
-    make_user,
-    sign_in,
-)
 from tests.transfers.conftest import reauthenticated
 
-APPS = ("schoolwell", "support_team", "concerns", "community_links", "self_report")
+APPS = ("schoolwell", "support_team", "transfers", "concerns", "community_links", "self_report")
 # Rows a read writes by design: who read what (the access log), when a reporter last looked.
 READ_LOGS = {"accesslog", "historicalaccesslog", "statusseen"}
 

@@ -22,10 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community_links.services.referrals import referral_send
-from concerns.models import Category
 from concerns.services import concern_create
 from schoolwell import realtime
-from schoolwell.models import Role
+from schoolwell.models import Category, Role
 from schoolwell.trends.tables import TABLES
 from self_report.services import Answers, self_report_submit
 from support_team.models import Intake

@@ -28,7 +28,9 @@ from support_team.services.cases import (
     note_add,
 )
 from tests.factories import enrolled_student, member
-from tests.test_role_matrix import PAGES, PREFIXES, ROLES, ROUTES, build_context, sign_in
+from tests.role_matrix.read_world import build_context, sign_in
+from tests.role_matrix.roles import ROLES
+from tests.role_matrix.routes import PAGES, PREFIXES, ROUTES
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)

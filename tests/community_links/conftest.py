@@ -1,6 +1,6 @@
 import pytest
 
-from concerns.models import Category
+from schoolwell.models import Category
 
 CATEGORIES = [
     ("food-insecurity", "Food insecurity"),

@@ -11,8 +11,7 @@ from community_links.models import (
     Schedule,
     SchoolLocation,
 )
-from concerns.models import Category
-from schoolwell.models import Role
+from schoolwell.models import Category, Role
 from support_team.services.cases import case_open_or_join
 from tests.factories import enrolled_student, member
 

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns.models import Category, Concern
+from concerns.models import Concern
 from concerns.services import concern_create, concern_intake, observation_add
-from schoolwell.models import AccessLog, Role
+from schoolwell.models import AccessLog, Category, Role
 from support_team.models import Intake, TimelineEntry
 from support_team.services import intake_add_information
 from tests.factories import enrolled_student, member

@@ -10,7 +10,7 @@ from concerns import legacy_import
 from concerns.legacy_import.dates import DateOrders, Undecided, both_readings, parse_date
 from concerns.models import Concern, ConcernImport
 from schoolwell.models import Role
-from tests.concerns.test_legacy_import import as_csv, upload
+from tests.concerns.legacy_sheets import as_csv, upload
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db

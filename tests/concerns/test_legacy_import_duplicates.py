@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from concerns import legacy_import
-from concerns.models import Category, Concern, ConcernImport
-from schoolwell.models import Role
+from concerns.models import Concern, ConcernImport
+from schoolwell.models import Category, Role
 from support_team.models import TimelineEntry
-from tests.concerns.test_legacy_import import HEADER, as_csv, good_row, original_date, upload
+from tests.concerns.legacy_sheets import HEADER, as_csv, good_row, original_date, upload
 from tests.factories import enrolled_student, member
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from concerns import legacy_import
 from concerns.legacy_import import limits, table
 from concerns.models import ConcernImport
 from schoolwell.models import Role
-from tests.concerns.test_legacy_import import as_csv, good_row, nothing_written, upload
+from tests.concerns.legacy_sheets import as_csv, good_row, nothing_written, upload
 from tests.crafted_files import (
     MB,
     attribute_rows,

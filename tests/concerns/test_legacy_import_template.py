@@ -14,7 +14,7 @@ from concerns import legacy_import
 from concerns.legacy_import.template import COLUMNS, EXAMPLE_STUDENT
 from concerns.models import Concern
 from schoolwell.models import Role
-from tests.concerns.test_legacy_import import as_csv, upload
+from tests.concerns.legacy_sheets import as_csv, upload
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,7 @@ from django.utils import translation
 from wagtail.models import Locale
 
 from concerns.services import concern_intake
-from schoolwell.models import Role
-from self_report.models import Service
+from schoolwell.models import Role, Service
 from support_team import selectors
 from support_team.models import CloseReason
 from support_team.services import intake_claim

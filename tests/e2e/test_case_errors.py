@@ -5,7 +5,7 @@ import pytest
 
 from tests.e2e.conftest import ARTIFACTS, serious_violations, sign_in
 from tests.support_team.case_helpers import case_world
-from tests.support_team.test_case_page import fill
+from tests.support_team.case_page_helpers import fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,7 @@ import datetime
 import pytest
 
 from community_links.models import Location, Phone, Referral
-from concerns.models import Category
-from schoolwell.models import Role
+from schoolwell.models import Category, Role
 from tests.community_links.helpers import open_case, place, resource
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
 from tests.factories import GuardianFactory, enrolled_student, member

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Locale
 
-from concerns.models import Category
-from schoolwell.models import Discipline, Enrollment, Role
-from support_team.models import Intake, Note, TransferPacket
+from schoolwell.models import Category, Discipline, Enrollment, Role
+from support_team.models import Intake, Note
 from support_team.services.cases import case_open_or_join
+from support_team.transfers.models import TransferPacket
 from tests.e2e.conftest import new_page, screenshot, serious_violations, sign_in
 from tests.factories import (
     PASSWORD,

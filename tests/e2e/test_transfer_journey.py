@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from schoolwell.models import Discipline, Enrollment, Role
-from support_team.models import Intake, TransferPacket
+from support_team.models import Intake
+from support_team.transfers.models import TransferPacket
 from tests.e2e.conftest import ARTIFACTS, new_page, screenshot, serious_violations, sign_in
 from tests.factories import PASSWORD, DistrictFactory, SchoolFactory, enrolled_student, member
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from support_team.models import Note, TransferPacket
+from support_team.models import Note
 from support_team.transfers import build, envelope, services
+from support_team.transfers.models import TransferPacket
 from tests.fuzz.engine import BOUNDED, GARBAGE, Field, broken, exercise, pairs, values
 from tests.transfers.conftest import reauthenticated
 

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 
 from concerns import legacy_import
 from concerns.models import Concern, ConcernImport
-from schoolwell import roster_views
 from schoolwell.models import Role, RosterImport, Student
 from schoolwell.roster import RosterError, Scope, import_path
+from schoolwell.views import roster as roster_views
 from support_team.models import TimelineEntry
 from tests.factories import enrolled_student, member
 from tests.fuzz.engine import BOUNDED, GARBAGE, MISSING, Field, broken, exercise, pairs, values

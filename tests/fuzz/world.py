@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from community_links.services.referrals import referral_send
 from concerns import services as concern_services
-from concerns.models import Category, Concern
-from schoolwell.models import Role
+from concerns.models import Concern
+from schoolwell.models import Category, Role
 from support_team.models import FollowUp, Goal, Intervention, Note
 from tests.community_links.helpers import partner_for, resource
 from tests.support_team.case_helpers import case_world

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.test_role_matrix import LOGIN, ROLES
+from tests.role_matrix.roles import LOGIN, ROLES
 
 WRITES = "writes"
 NO_FOREIGN = "no school object"

@@ -18,12 +18,10 @@ from wagtail.models import Locale
 from community_links.models import Organization, Resource
 from community_links.services.referrals import referral_link_token, referral_send
 from concerns import legacy_import
-from concerns.models import Category
 from concerns.services import concern_create
-from schoolwell.models import Discipline, Enrollment, Role
+from schoolwell.models import Category, Discipline, Enrollment, Role, Service
 from self_report import demo as self_report_demo
-from self_report.models import Service
-from support_team.models import Note, PeerDistrict
+from support_team.models import Note
 from support_team.services import intake_open
 from support_team.services.cases import (
     case_member_add,
@@ -34,6 +32,7 @@ from support_team.services.cases import (
     note_add,
 )
 from support_team.transfers import exchange, keys
+from support_team.transfers.models import PeerDistrict
 from support_team.transfers.services import (
     packet_accept,
     packet_acknowledge,
@@ -42,7 +41,7 @@ from support_team.transfers.services import (
     packet_send_within_district,
 )
 from tests.factories import SchoolFactory, StudentFactory, enrolled_student, member
-from tests.test_role_matrix import PARTNER_ORG, ROLES, make_user
+from tests.role_matrix.roles import PARTNER_ORG, ROLES, make_user
 
 LEGACY_CSV = "Student ID,Date,Category,Details,Reported by\n{sis},2025-10-01,Attendance,Absent,T\n"
 

@@ -41,8 +41,8 @@ from tests.role_matrix.expect import (
     upload,
     url,
 )
+from tests.role_matrix.roles import CONCERN, LEGACY_IMPORT, ROLES, ROSTER, TEAM
 from tests.role_matrix.writes_team import CASE, INTAKE, TEAM_WRITES
-from tests.test_role_matrix import CONCERN, LEGACY_IMPORT, ROLES, ROSTER, TEAM
 
 
 def withdrawn(c) -> None:

@@ -7,7 +7,7 @@ from support_team.selectors import presence_key, routable_services
 from support_team.services import intake_claim
 from support_team.services.cases import case_close
 from tests.role_matrix.expect import SL, Write, expect, refused, today, url
-from tests.test_role_matrix import TEAM
+from tests.role_matrix.roles import TEAM
 
 
 def claimed(c) -> None:

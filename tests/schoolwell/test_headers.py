@@ -6,7 +6,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from schoolwell.models import RosterImport
-from tests.test_role_matrix import ROUTES, build_context, make_user, report_by
+from tests.role_matrix.read_world import build_context, report_by
+from tests.role_matrix.roles import make_user
+from tests.role_matrix.routes import ROUTES
 
 
 def assert_private(response, url):

@@ -3,6 +3,7 @@ from django.http import Http404
 
 from schoolwell import permissions
 from schoolwell.models import Role
+from support_team.selectors.access import intake_for
 from support_team.services import intake_open
 from tests.factories import member
 
@@ -15,7 +16,7 @@ def test_a_teacher_of_school_a_finds_no_object_of_school_b(teacher_a, student_b,
     with pytest.raises(Http404):
         permissions.get_student_or_404(teacher_a, student_b.pk)
     with pytest.raises(Http404):
-        permissions.get_intake_or_404(teacher_a, intake.pk)
+        intake_for(teacher_a, intake.pk)
 
 
 @pytest.mark.django_db
@@ -27,9 +28,9 @@ def test_a_team_member_sees_their_school_and_nothing_of_another(
     )
     assert list(permissions.students_for(team_a)) == [student_a]
     assert list(permissions.students_for(team_b)) == [student_b]
-    assert permissions.get_intake_or_404(team_a, intake.pk) == intake
+    assert intake_for(team_a, intake.pk) == intake
     with pytest.raises(Http404):
-        permissions.get_intake_or_404(team_b, intake.pk)
+        intake_for(team_b, intake.pk)
     with pytest.raises(Http404):
         permissions.get_student_or_404(team_b, student_a.pk)
 

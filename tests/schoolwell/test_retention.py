@@ -6,10 +6,10 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from concerns.models import Category, Concern, ConcernImport
+from concerns.models import Concern, ConcernImport
 from concerns.services import concern_create
 from schoolwell import audit, retention
-from schoolwell.models import AccessLog, Disclosure, LegalHold, PurgeRecord, Role, Student
+from schoolwell.models import AccessLog, Category, Disclosure, LegalHold, PurgeRecord, Role, Student
 from support_team.models import Case, Intake, Note, TimelineEntry
 from support_team.services.cases import case_open_or_join
 from tests.factories import GuardianFactory, enrolled_student, member

@@ -1,22 +1,13 @@
-"""OneRoster import: the shared real-world samples, all-or-nothing refusals with line
-numbers, idempotency down to history rows, withdrawals, zips, the command, and garbage."""
+"""OneRoster import: the shared real-world samples, idempotency down to history rows, zips,
+the command and its progress."""
 
-import codecs
-import csv
 import io
-import shutil
 import zipfile
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from schoolwell import roster
 from schoolwell.management.commands.import_oneroster import ProgressDisplay
 from schoolwell.models import (
     District,
@@ -29,76 +20,19 @@ from schoolwell.models import (
     Student,
     User,
 )
-from schoolwell.roster import RosterError
-
-REPO = next(p for p in Path(__file__).resolve().parents if (p / "manage.py").exists())
-SHARED = REPO / ".." / "shared" / "data"
-V11 = SHARED / "oneroster-1.1"
-FULL = SHARED / "oneroster-1.2" / "full"
-MINIMAL = SHARED / "oneroster-1.2" / "minimal"
+from tests.schoolwell.roster_bundles import (
+    FULL,
+    MINIMAL,
+    V11,
+    copy_bundle,
+    edit,
+    import_path,
+    refused,
+    table_counts,
+    zip_folder,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def import_path(path, **kwargs) -> RosterImport:
-    """The import as the command line runs it: the whole site is in scope (who may import
-    what is tests/schoolwell/test_roster_scope*.py)."""
-    return roster.import_path(path, scope=roster.Scope.command_line(), **kwargs)
-
-
-def table_counts() -> dict[str, int]:
-    """Rows in every schoolwell table, history and link tables included, except the import
-    records themselves (a refused import is recorded on purpose)."""
-    return {
-        model.__name__: model.objects.count()
-        for model in apps.get_app_config("schoolwell").get_models(include_auto_created=True)
-        if model is not RosterImport
-    }
-
-
-def copy_bundle(sample: Path, tmp_path: Path, name: str = "bundle") -> Path:
-    target = tmp_path / name
-    shutil.copytree(sample, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    """Replace text in a bundle file, keeping its bytes otherwise as they were."""
-    text = path.read_bytes().decode("utf-8")
-    assert text.count(old) >= count, f"{old!r} not in {path.name}"
-    path.write_bytes(text.replace(old, new, count).encode("utf-8"))
-
-
-def drop_rows(path: Path, *sourced_ids: str) -> None:
-    """Remove the rows whose sourcedId or userSourcedId is one of these."""
-    lines = path.read_bytes().decode("utf-8").splitlines(keepends=True)
-    kept = [line for line in lines if not any(f"{sid}," in line for sid in sourced_ids)]
-    path.write_bytes("".join(kept).encode("utf-8"))
-
-
-def make_delta(bundle: Path) -> None:
-    edit(bundle / "manifest.csv", ",bulk", ",delta", count=6)
-
-
-def refused(path: Path) -> list[str]:
-    with pytest.raises(RosterError) as caught:
-        import_path(path)
-    return [str(problem) for problem in caught.value.problems]
-
-
-def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
-    with zipfile.ZipFile(target, "w") as archive:
-        for file in sorted(folder.iterdir()):
-            archive.write(file, prefix + file.name)
-    return target
-
-
-@pytest.fixture
-def full_imported() -> RosterImport:
-    return import_path(FULL)
 
 
 # --- the shared samples -----------------------------------------------------------------------
@@ -237,199 +171,6 @@ def test_a_teacher_without_email_gets_an_account_named_by_sourced_id(tmp_path):
     assert Student.objects.count() == 0
 
 
-# --- refusals: every problem, with its line, and nothing written ------------------------------
-
-
-def test_an_enrollment_naming_an_unknown_user_refuses_the_whole_bundle(tmp_path, full_imported):
-    bundle = copy_bundle(FULL, tmp_path)
-    # line 4 is mmichel's first class enrollment (the last line, 7, has no line break)
-    edit(
-        bundle / "enrollments.csv",
-        "usr-222-1234561232,student,false,2022-03-15,2022-06-15\r\n",
-        "usr-nobody,student,false,2022-03-15,2022-06-15\r\n",
-    )
-    edit(bundle / "users.csv", "Anna,Brown", "Annabel,Brown")
-    before = table_counts()
-
-    problems = refused(bundle)
-
-    assert problems == [
-        "enrollments.csv line 4: userSourcedId 'usr-nobody' is not in users.csv "
-        "nor already in SchoolWell"
-    ]
-    assert table_counts() == before
-    assert Student.objects.filter(legal_first_name="Annabel").count() == 0
-    record = RosterImport.objects.order_by("-pk").first()
-    assert record.status == RosterImport.Status.FAILED
-    assert record.errors == [
-        {
-            "file": "enrollments.csv",
-            "line": 4,
-            "message": "userSourcedId 'usr-nobody' is not in users.csv nor already in SchoolWell",
-        }
-    ]
-
-
-def test_a_malformed_date_and_an_unknown_org_are_both_listed_with_their_lines(tmp_path):
-    import_path(V11)
-    bundle = copy_bundle(FULL, tmp_path)
-    edit(
-        bundle / "roles.csv",
-        "siteAdministrator,2024-03-06,2025-09-23",
-        "siteAdministrator,2024-03-06,23/09/2025",
-    )
-    edit(
-        bundle / "roles.csv",
-        "guardian,2024-03-06,2025-09-23,org-sch-222-456",
-        "guardian,2024-03-06,2025-09-23,org-elsewhere",
-    )
-    before = table_counts()
-
-    problems = refused(bundle)
-
-    assert problems == [
-        "roles.csv line 4: endDate '23/09/2025' is not a date (YYYY-MM-DD)",
-        "roles.csv line 8: orgSourcedId 'org-elsewhere' is not a live org in orgs.csv "
-        "nor in SchoolWell",
-    ]
-    assert table_counts() == before
-
-
-def test_a_missing_required_column_is_reported_on_the_header_line(tmp_path):
-    bundle = copy_bundle(MINIMAL, tmp_path)
-    edit(bundle / "users.csv", ",familyName,", ",surname,")
-
-    assert refused(bundle) == [
-        "users.csv line 1: the required column 'familyName' is missing from the header"
-    ]
-    assert table_counts() == {name: 0 for name in table_counts()}
-
-
-def test_a_bad_birth_date_in_demographics_refuses_the_bundle(tmp_path):
-    bundle = copy_bundle(MINIMAL, tmp_path)
-    edit(bundle / "demographics.csv", "2010-04-17", "2010-02-30")
-
-    assert refused(bundle) == [
-        "demographics.csv line 2: birthDate '2010-02-30' is not a date (YYYY-MM-DD)"
-    ]
-    assert Student.objects.count() == 0
-
-
-def test_an_unknown_role_and_a_user_at_an_unknown_org_are_refused(tmp_path):
-    bundle = copy_bundle(V11, tmp_path)
-    edit(bundle / "users.csv", ",12345,student,", ",99999,student,")
-    edit(bundle / "users.csv", ",54321,student,", ",54321,wizard,")
-
-    assert refused(bundle) == [
-        "users.csv line 2: orgSourcedIds '99999' is not a live org in orgs.csv nor in SchoolWell",
-        "users.csv line 3: role 'wizard' is not a OneRoster role",
-    ]
-
-
-def test_a_file_the_manifest_lists_but_the_bundle_lacks_is_refused(tmp_path):
-    bundle = copy_bundle(MINIMAL, tmp_path)
-    (bundle / "classes.csv").unlink()
-
-    assert refused(bundle) == [
-        "manifest.csv line 7: file.classes is delta but classes.csv is not in the bundle"
-    ]
-
-
-# --- withdrawals --------------------------------------------------------------------------------
-
-
-def test_a_student_missing_from_a_bulk_import_has_their_enrollment_ended_not_deleted(
-    tmp_path, full_imported
-):
-    bundle = copy_bundle(FULL, tmp_path)
-    drop_rows(bundle / "users.csv", "usr-222-567891")
-    drop_rows(bundle / "roles.csv", "rol-321-3211")
-
-    record = import_path(bundle)
-
-    anna = Enrollment.objects.get(student__sourced_id="usr-222-567891")
-    assert anna.end_date == timezone.localdate()
-    assert anna.exit_reason.startswith("Not in the OneRoster bulk import")
-    assert Membership.objects.get(user__email="anna.brown@myschool.com").active is False
-    assert Enrollment.objects.filter(end_date__isnull=True).count() == 3
-    assert record.summary["enrollments"]["ended"] == 1
-    assert anna.history.count() == 2
-
-
-def test_a_delta_deleting_the_enrollment_and_the_role_ends_the_enrollment(tmp_path):
-    import_path(MINIMAL)
-    bundle = copy_bundle(MINIMAL, tmp_path)
-    edit(bundle / "enrollments.csv", "ENROLLMENT_001,active", "ENROLLMENT_001,tobedeleted")
-    edit(bundle / "roles.csv", "ROLE_8,active", "ROLE_8,tobedeleted")
-
-    import_path(bundle)
-
-    enrollment = Enrollment.objects.get()
-    # No endDate on the row: the enrollment ends when its class's term (ACAD_SESS_1) ended.
-    assert enrollment.end_date == date(2024, 1, 26)
-    assert "tobedeleted" in enrollment.exit_reason
-    assert Student.objects.get().active is True
-
-
-def test_a_delta_deleting_one_class_enrollment_keeps_the_school_enrollment_of_a_live_role(
-    tmp_path,
-):
-    import_path(MINIMAL)
-    bundle = copy_bundle(MINIMAL, tmp_path)
-    edit(bundle / "enrollments.csv", "ENROLLMENT_001,active", "ENROLLMENT_001,tobedeleted")
-
-    import_path(bundle)
-
-    assert Enrollment.objects.get().end_date is None
-
-
-def test_a_user_deleted_in_a_delta_loses_sign_in_membership_and_enrollment(tmp_path, full_imported):
-    bundle = copy_bundle(FULL, tmp_path)
-    make_delta(bundle)
-    edit(bundle / "users.csv", "usr-222-567891,active", "usr-222-567891,tobedeleted")
-
-    import_path(bundle)
-
-    anna = Student.objects.select_related("user").get(sourced_id="usr-222-567891")
-    assert (anna.active, anna.user.is_active) == (False, False)
-    assert anna.enrollments.get().end_date == timezone.localdate()
-    assert Membership.objects.get(user=anna.user).active is False
-    assert Enrollment.objects.filter(end_date__isnull=True).count() == 3
-
-
-def test_a_teacher_deleted_in_a_delta_is_switched_off_even_without_their_role_rows(
-    tmp_path, full_imported
-):
-    bundle = copy_bundle(FULL, tmp_path)
-    make_delta(bundle)
-    edit(bundle / "users.csv", "usr-222-123456,active", "usr-222-123456,tobedeleted")
-    drop_rows(bundle / "roles.csv", "rol-123-1234", "rol-333-9898")
-    drop_rows(bundle / "enrollments.csv", "enr-t-222-12345-123456", "enr-t-222-12345-123232")
-
-    import_path(bundle)
-
-    john = User.objects.get(email="john.doe@myschool.com")
-    assert john.is_active is False
-    assert Membership.objects.get(user=john).active is False
-    assert Membership.objects.filter(active=True).count() == 6
-
-
-def test_a_changed_name_updates_only_that_student_with_one_history_row(tmp_path, full_imported):
-    bundle = copy_bundle(FULL, tmp_path)
-    edit(bundle / "users.csv", "Anna,Brown", "Anna,Browne")
-    before = table_counts()
-
-    record = import_path(bundle)
-
-    assert Student.objects.get(sourced_id="usr-222-567891").legal_last_name == "Browne"
-    assert User.objects.get(email="anna.brown@myschool.com").last_name == "Browne"
-    after = table_counts()
-    assert after["HistoricalStudent"] == before["HistoricalStudent"] + 1
-    assert after["HistoricalUser"] == before["HistoricalUser"] + 1
-    assert after["HistoricalEnrollment"] == before["HistoricalEnrollment"]
-    assert record.summary["students"] == {"created": 0, "updated": 1, "unchanged": 3}
-
-
 # --- zips, uploads, the command, progress -------------------------------------------------------
 
 
@@ -500,78 +241,3 @@ def test_the_progress_callback_hears_every_file_and_write_stage():
     assert ("users.csv", 6, 6) in heard
     assert ("enrollments.csv", 6, 6) in heard
     assert ("students (new)", 4, 4) in heard
-
-
-# --- garbage in users.csv: refused, never a crash, never a write --------------------------------
-
-MINIMAL_USERS = (MINIMAL / "users.csv").read_bytes()
-USERS_HEADER = MINIMAL_USERS.split(b"\r\n")[0].decode()
-
-
-def _with_invalid_byte(data: bytes, at: int) -> bytes:
-    at = min(at, len(data))
-    return data[:at] + b"\xff" + data[at:]  # 0xFF never occurs in UTF-8
-
-
-def _garbled_row(values: list[str], enabled: str) -> bytes:
-    """A well-quoted CSV row of random values whose enabledUser is never a boolean."""
-    row = io.StringIO()
-    writer = csv.writer(row, lineterminator="\r\n")
-    writer.writerow(USERS_HEADER.split(","))
-    writer.writerow([*values[:3], enabled, *values[4:]])
-    return row.getvalue().encode("utf-8")
-
-
-not_a_boolean = st.text(min_size=1, max_size=10).filter(
-    lambda t: t.strip().lower() not in ("", "true", "false")
-)
-garbage = st.one_of(
-    # bytes that are not UTF-8
-    st.builds(_with_invalid_byte, st.binary(max_size=300), st.integers(0, 300)),
-    # the real file, saved in another encoding with a name that is not ASCII
-    st.sampled_from(["latin-1", "cp1252", "utf-16", "utf-32"]).map(
-        lambda enc: MINIMAL_USERS.decode().replace("Bruce", "Brüce").encode(enc)
-    ),
-    # text with no sourcedId column at all
-    st.text(max_size=300)
-    .filter(lambda t: "sourcedid" not in t.lower())
-    .map(lambda t: t.encode("utf-8")),
-    # the right header, then random values in the row
-    st.builds(
-        _garbled_row,
-        st.lists(st.text(max_size=30), min_size=22, max_size=22),
-        not_a_boolean,
-    ),
-    # a header cut short before givenName, then the original rows or noise
-    st.builds(
-        lambda cut, tail: (USERS_HEADER[:cut] + "\r\n" + tail).encode("utf-8"),
-        st.integers(0, USERS_HEADER.index("givenName")),
-        st.text(max_size=200),
-    ),
-    # the real file with a BOM, broken by a NUL byte or a quote that never closes
-    st.sampled_from([(b"Bruce", b"Bru\x00ce"), (b",Bruce,", b',"Bruce,')]).map(
-        lambda swap: codecs.BOM_UTF8 + MINIMAL_USERS.replace(*swap)
-    ),
-)
-
-
-@pytest.fixture
-def minimal_copy(tmp_path) -> Path:
-    import_path(V11)  # something already in the tables, so "unchanged" is not "empty"
-    return copy_bundle(MINIMAL, tmp_path)
-
-
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(content=garbage)
-def test_a_garbled_users_file_is_refused_with_nothing_written(minimal_copy, content):
-    (minimal_copy / "users.csv").write_bytes(content)
-    before = table_counts()
-
-    with pytest.raises(RosterError) as caught:
-        import_path(minimal_copy)
-
-    assert caught.value.problems
-    assert all(problem.message for problem in caught.value.problems)
-    assert table_counts() == before

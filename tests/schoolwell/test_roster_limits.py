@@ -16,9 +16,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from schoolwell import roster_views
 from schoolwell.models import Role, RosterImport, Student, User
 from schoolwell.roster import RosterError, Scope, import_path
+from schoolwell.views import roster as roster_views
 from tests.factories import SchoolFactory, member
 from tests.schoolwell.oneroster import HEADERS, as_csv, files, zip_bytes
 

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from schoolwell import roster_views
 from schoolwell.models import Enrollment, Membership, Role, RosterImport, Student, User
+from schoolwell.views import roster as roster_views
 from tests.factories import (
     DistrictFactory,
     EnrollmentFactory,

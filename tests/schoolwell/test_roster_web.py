@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from schoolwell.models import Membership, Role, RosterImport, Student
-from schoolwell.roster_views import UPLOAD_DIR
+from schoolwell.views.roster import UPLOAD_DIR
 from tests.factories import DistrictFactory, SchoolFactory, member
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "oneroster-1.2"

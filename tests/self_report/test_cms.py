@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from self_report.models import RiskPhrase, Service
+from schoolwell.models import Service
+from self_report.models import RiskPhrase
 from tests.factories import UserFactory
 
 

@@ -15,7 +15,8 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from self_report.models import OWN_WORDS_MAX, SelfReport, SelfReportRequest, Service
+from schoolwell.models import Service
+from self_report.models import OWN_WORDS_MAX, SelfReport, SelfReportRequest
 from self_report.services import risk_in_words
 from support_team.models import Intake, TimelineEntry
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from schoolwell.models import Role
-from self_report.models import SelfReport, SelfReportRequest, Service
+from schoolwell.models import Role, Service
+from self_report.models import SelfReport, SelfReportRequest
 from support_team.models import Intake
 from tests.factories import enrolled_student, member
 

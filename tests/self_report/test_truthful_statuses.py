@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from self_report.models import SelfReport, Service
+from schoolwell.models import Service
+from self_report.models import SelfReport
 from support_team.models import CloseReason, Intake
 from support_team.services import intake_claim
 from support_team.services.triage import intake_close, intake_route, intake_to_case

@@ -4,8 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from concerns.models import Category
-from schoolwell.models import Discipline, Role
+from schoolwell.models import Category, Discipline, Role
 from support_team.models import Case, FollowUp, Goal, Intervention, Meeting, Note, TimelineEntry
 from support_team.services.cases import (
     MeetingAction,

@@ -8,10 +8,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Locale
 
-from concerns.models import Category
 from concerns.services import concern_create
-from schoolwell.models import AccessLog, Discipline, Role
-from self_report.models import Service
+from schoolwell.models import AccessLog, Category, Discipline, Role, Service
 from support_team.models import Case, CloseReason, Intake
 from support_team.services import intake_claim, intake_open
 from support_team.services.cases import case_open_or_join

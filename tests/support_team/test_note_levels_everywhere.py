@@ -15,9 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from schoolwell.models import Role
-from support_team.models import Intake, Note, TransferPacket
+from support_team.models import Intake, Note
 from support_team.services import intake_open
 from support_team.services.cases import follow_up_add
+from support_team.transfers.models import TransferPacket
 from tests.factories import UserFactory, member
 from tests.support_team.note_world import (
     BODIES,

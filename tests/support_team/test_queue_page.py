@@ -13,10 +13,9 @@ from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from concerns.models import Category
 from concerns.services import concern_create
 from schoolwell import realtime
-from schoolwell.models import Discipline, Membership, Role
+from schoolwell.models import Category, Discipline, Membership, Role
 from support_team import selectors
 from support_team.models import Intake
 from support_team.services import intake_claim, intake_open

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from concerns.models import Category, Concern
-from schoolwell.models import Discipline, Role
+from concerns.models import Concern
+from schoolwell.models import Category, Discipline, Role
 from self_report.models import SelfReport, SelfReportRequest
 from support_team.models import Case, CaseMember, Goal, Intake, Intervention
 from tests.factories import DistrictFactory, SchoolFactory, enrolled_student, member

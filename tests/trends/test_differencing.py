@@ -29,8 +29,8 @@ from django.urls import reverse, reverse_lazy
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from concerns.models import Category, Concern
-from schoolwell.models import Role
+from concerns.models import Concern
+from schoolwell.models import Category, Role
 from schoolwell.trends.models import TrendsToken, hash_key, new_key
 from self_report.models import SelfReport, SelfReportRequest
 from tests.factories import DistrictFactory, SchoolFactory, enrolled_student, member

@@ -9,8 +9,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns.models import Category
-from schoolwell.models import School
+from schoolwell.models import Category, School
 from schoolwell.schedule import discover
 from schoolwell.trends import rollup, tables
 from schoolwell.trends.models import (

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns.models import Category, Concern
-from schoolwell.models import Role
+from concerns.models import Concern
+from schoolwell.models import Category, Role
 from schoolwell.trends import rollup
 from self_report.models import SelfReport, SelfReportRequest
 from tests.factories import DistrictFactory, SchoolFactory, enrolled_student, member

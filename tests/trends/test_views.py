@@ -138,7 +138,7 @@ def test_rates_on_a_hidden_count_are_hidden(client, world):
 def test_filters_in_the_url_reproduce_the_view(client, world):
     client.force_login(world["analyst"])
     query = {**RANGE, "school": world["a"].pk, "category": ["attendance"]}
-    from concerns.models import Category
+    from schoolwell.models import Category
 
     query["category"] = [
         Category.objects.get(slug="attendance").pk,
@@ -247,7 +247,7 @@ def test_every_chart_is_a_valid_plotly_figure(world):
 def test_a_name_that_looks_like_a_formula_reaches_the_csv_as_text(client, world):
     """School, category and service names are typed by people; a spreadsheet opening the CSV
     must show them, not run them."""
-    from concerns.models import Category
+    from schoolwell.models import Category
 
     world["a"].name = '=HYPERLINK("http://x")'
     world["a"].save()

@@ -1,0 +1,26 @@
+"""What makes the suite quick without changing what any test checks. Imported by
+tests/conftest.py first of the project's modules, before tests/factories.py hashes its one
+password.
+
+- Passwords hash with MD5: every sign-in checks one, and PBKDF2's million rounds take a third
+  of a second each time. PBKDF2 stays next in the list, so a hash made on the real settings
+  (a subprocess, the demo seed before this ran) still checks. No test is about the hasher.
+- On PostgreSQL, test connections commit without waiting for the disk
+  (synchronous_commit=off): a transactional test empties every table with one TRUNCATE when
+  it ends, which took 3.5 s waiting for the disk and takes 0.3 s without. A crash could lose
+  the last commits, which in a test database nobody keeps is nothing."""
+
+from django.conf import settings
+
+MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
+NO_WAIT = "-c synchronous_commit=off"
+
+if settings.PASSWORD_HASHERS[0] != MD5:
+    settings.PASSWORD_HASHERS = [MD5, *settings.PASSWORD_HASHERS]
+
+# A connection option, not a SET after connecting: no query for assertNumQueries to count.
+_database = settings.DATABASES["default"]
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    _options = _database.setdefault("OPTIONS", {})
+    if NO_WAIT not in _options.get("options", ""):
+        _options["options"] = f"{_options.get('options', '')} {NO_WAIT}".strip()
