@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test install serve migrate seed demo-code lint format messages clean
 
-$(STAMP): pyproject.toml
+# The local OpenID Provider (node oidc-provider) the SSO tests and the demo run.
+IDP_DIR := schoolwell/sso/local_idp
+$(STAMP): pyproject.toml $(IDP_DIR)/package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	npm ci --prefix $(IDP_DIR) --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,8 +32,11 @@ staticfiles/.collected: $(STAMP) $(STATIC_FILES)
 	$(PY) manage.py collectstatic --noinput -v0
 	touch $@
 
+# Beside it, the demo district's own identity provider on 127.0.0.1:9555, for "Sign in with
+# Riverbend SSO" (schoolwell/sso/demo.py); it stops with the server.
 demo: seed staticfiles/.collected
 	@echo "SchoolWell is at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(PY) manage.py run_demo_idp & idp=$$!; trap 'kill $$idp 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite. CI runs exactly this, on the embedded default and on PostgreSQL + Redis.

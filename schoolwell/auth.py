@@ -6,12 +6,14 @@ import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend
 from allauth.core import ratelimit
 from allauth.core.internal.httpkit import clean_client_ip
 from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import force_str
 
 from schoolwell.links import PublicSite, absolute
@@ -20,11 +22,50 @@ logger = logging.getLogger(__name__)
 
 # ACCOUNT_RATE_LIMITS key: failed sign-ins per client address (settings.py sets the rate).
 ADDRESS_FAILURES = "login_failed_address"
+# Set by a single sign-on (schoolwell/sso) before the sign-in completes: who it was for,
+# whether the district's provider vouched for a second factor, and what signing out needs.
+SSO_SESSION_KEY = "schoolwell_sso"
+
+
+def may_sign_in(user: AbstractBaseUser) -> bool:
+    """Both switches on: the roster's (is_active) and the district's (sign_in_enabled)."""
+    return bool(user.is_active and getattr(user, "sign_in_enabled", True))
+
+
+def provider_vouched(request: HttpRequest, user: AbstractBaseUser | None) -> bool:
+    """This session's single sign-on, for this user, used a second factor the district
+    trusts (in place of TOTP)."""
+    sso = request.session.get(SSO_SESSION_KEY) or {}
+    return bool(user is not None and sso.get("user") == user.pk and sso.get("second_factor"))
+
+
+class SwitchedModelBackend(ModelBackend):
+    """Password sign-in and every request's session: an account switched off by the roster
+    or by the district is nobody (its open sessions and sockets end on their next check)."""
+
+    def user_can_authenticate(self, user: AbstractBaseUser | None) -> bool:
+        return user is not None and may_sign_in(user)
+
+
+class SwitchedAuthenticationBackend(AuthenticationBackend):
+    def user_can_authenticate(self, user: AbstractBaseUser | None) -> bool:
+        return user is not None and may_sign_in(user)
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_login(
+        self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+    ) -> HttpResponse | None:
+        """A sign-in by code (which skips the backends) still needs both switches on."""
+        if user.is_active and not may_sign_in(user):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth reads X-Forwarded-For only with ALLAUTH_TRUSTED_PROXY_COUNT > 0 (from

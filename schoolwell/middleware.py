@@ -79,6 +79,8 @@ def require_mfa_for_staff(get_response: Middleware) -> Middleware:
     """Staff without TOTP set up can reach nothing but the MFA set-up pages."""
     from allauth.mfa.utils import is_mfa_enabled
 
+    from schoolwell.auth import provider_vouched
+
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
@@ -86,6 +88,7 @@ def require_mfa_for_staff(get_response: Middleware) -> Middleware:
             and not request.path.startswith(MFA_SETUP_PREFIXES)
             and permissions.requires_mfa(user)
             and not is_mfa_enabled(user)
+            and not provider_vouched(request, user)
         ):
             return redirect("mfa_activate_totp")
         return get_response(request)

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "schoolwell.sso",
     "simple_history",
     "channels",
     "template_partials",
@@ -115,6 +118,7 @@ MIDDLEWARE = [
     # the CSRF token afresh in every response (since 1.10), and GZipMiddleware pads each
     # body with random bytes (Heal The Breach, Django 4.2+), so sizes do not converge.
     "django.middleware.gzip.GZipMiddleware",
+    "schoolwell.sso.middleware.provider_form_targets",
     "schoolwell.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -243,9 +247,10 @@ else:
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "SchoolWell <no-reply@schoolwell.invalid>")
 
 # --- sign-in and sessions ---------------------------------------------------------------------
+# Django's and allauth's, refusing an account the roster or the district switched off.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "schoolwell.auth.SwitchedModelBackend",
+    "schoolwell.auth.SwitchedAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -257,39 +262,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
-ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-ACCOUNT_ADAPTER = "schoolwell.auth.AccountAdapter"
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-# A roster system: no "you have no account" mail to an address someone typed.
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-# X-Forwarded-For is read only with this many proxies of ours in front (1: the nginx in
-# docs/deploy.md); 0 uses the connecting address, whatever the header says.
-ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
-# A school or a district may sign in from one NAT address: per address only failures count,
-# with a high limit, and schoolwell/auth.py lets a right password with a second step through
-# an address over it; the account limit is what stops guessing (QUALITY.md 2).
-SIGNIN_FAILURES_PER_ADDRESS = envint("SIGNIN_FAILURES_PER_ADDRESS", 100)
-SIGNIN_REQUESTS_PER_ADDRESS = envint("SIGNIN_REQUESTS_PER_ADDRESS", 300)
-ACCOUNT_RATE_LIMITS = {
-    "login": "",  # every sign-in attempt: none per address, or a stranger could fill it
-    "login_failed": "5/5m/key",  # per account: the password step and the code step
-    "login_failed_address": f"{SIGNIN_FAILURES_PER_ADDRESS}/5m/ip",
-    "request_login_code": f"{SIGNIN_REQUESTS_PER_ADDRESS}/5m/ip,3/m/key",
-    "reset_password": f"{SIGNIN_REQUESTS_PER_ADDRESS}/5m/ip,5/m/key",
-    "reset_password_from_key": f"{SIGNIN_REQUESTS_PER_ADDRESS}/5m/ip",
-    "confirm_email": "1/3m/key",
-    "change_password": "5/m/user",
-}
+# allauth: accounts, single sign-on and sign-in limits.
+from schoolwell.signin_settings import *  # noqa: E402, F403
+
 MFA_ADAPTER = "schoolwell.mfa_secrets.MFAAdapter"
 # TOTP secrets and recovery seeds are stored encrypted under these: the first encrypts, all
 # decrypt (rotation: docs/deploy.md). Unset, derived from SECRET_KEY and its fallbacks.

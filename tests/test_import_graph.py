@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Folder -> app, most specific first: a package of an app folder may be an app of its own.
 APPS = {
     "schoolwell/trends": "trends",
+    "schoolwell/sso": "sso",
     "support_team/transfers": "transfers",
     "schoolwell": "schoolwell",
     "concerns": "concerns",
@@ -25,12 +26,13 @@ FEEDERS = {"concerns", "self_report", "community_links", "transfers"}
 ALLOWED = {
     **{app: {"support_team", "schoolwell"} for app in FEEDERS},
     "support_team": {"schoolwell"},
+    "sso": {"schoolwell"},
     "schoolwell": set(),
     "trends": set(APPS.values()),
     "project": set(APPS.values()),
 }
 # The project's wiring (in the core's folder) installs and routes to every app, trends too.
-PROJECT = {"schoolwell/urls.py", "schoolwell/settings.py"}
+PROJECT = {"schoolwell/urls.py", "schoolwell/settings.py", "schoolwell/signin_settings.py"}
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 MODEL_LOOKUPS = {"get_model", "model"}
 

@@ -13,6 +13,13 @@ class User(AbstractUser):
     """A person who signs in. Everything they may do comes from their memberships."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
+    # The district's switch, beside the roster's (is_active): an account a roster import
+    # makes starts off until the district turns it on, by role or one by one
+    # (schoolwell/signin_switch.py). Both must be on to sign in (schoolwell/auth.py).
+    sign_in_enabled = models.BooleanField(_("sign-in switched on"), default=True)
+    # What the roster calls this person ({"username", "identifier", "userMasterIdentifier"}),
+    # so single sign-on can match them by the identifier their district chooses.
+    roster_ids = models.JSONField(default=dict, blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:
@@ -36,6 +43,8 @@ class District(models.Model):
         help_text=_("ISO 3166-1 code, e.g. US"),
     )
     retention_years = models.PositiveSmallIntegerField(default=7)
+    # Roles whose roster-made accounts are switched on as they arrive (Role values).
+    sign_in_roles = models.JSONField(default=list, blank=True)
     suppression_threshold = models.PositiveSmallIntegerField(default=10)
     history = HistoricalRecords()
 

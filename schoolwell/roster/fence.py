@@ -230,6 +230,11 @@ class Fence:
             user = self.world.users.get(user_id)
             fields = self.plan.accounts[sid]
             changes = sorted(n for n, v in fields.items() if user and getattr(user, n) != v)
+            if "roster_ids" in changes and not self._governs_account(sid, user_id):
+                # What single sign-on matches by stays as an import that governs the
+                # account set it: a school's file names its people, it does not re-key them.
+                del fields["roster_ids"]
+                changes.remove("roster_ids")
             if not changes:
                 continue
             readdressed = "email" in changes or "username" in changes

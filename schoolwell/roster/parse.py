@@ -167,6 +167,9 @@ def _user_columns(version: str) -> list:
         column("grades", "grade"),
         column("agentSourcedIds", "agents"),
         *by_version,
+        # Last, whatever the version: what single sign-on may match a person by.
+        column("username"),
+        column("userMasterIdentifier"),
     ]
 
 
@@ -194,6 +197,7 @@ def _parse_users(bundle, parsed: Parsed, problems: Problems, progress, _sessions
 def _user_row(cells: Cells, line: int, values: list[str], version: str) -> UserRow:
     sid, status, enabled, given, family, preferred, identifier, email, phone, sms = values[:10]
     grades, agents = values[10], values[11]
+    username, master_identifier = values[-2:]
     cells.required(sid, "sourcedId")
     cells.limit(sid, "sourcedId", 150)
     live = cells.live(status)
@@ -207,6 +211,8 @@ def _user_row(cells: Cells, line: int, values: list[str], version: str) -> UserR
     ):
         cells.limit(value, name, 100)
     cells.limit(identifier, "identifier", 100)
+    cells.limit(username, "username", 150)
+    cells.limit(master_identifier, "userMasterIdentifier", 150)
     if email and not _looks_like_email(email):
         cells.problem(f"email {email!r} is not an e-mail address")
     cells.limit(email, "email", 150)  # it is also the username, which Django caps at 150
@@ -222,6 +228,8 @@ def _user_row(cells: Cells, line: int, values: list[str], version: str) -> UserR
         family=family,
         preferred=preferred,
         identifier=identifier,
+        username=username,
+        master_identifier=master_identifier,
         email=email,
         phone=cells.limit(phone or sms, "phone", 40),
         grade=grade,

@@ -151,6 +151,7 @@ class People:
                 "first_name": row.given[:150],
                 "last_name": row.family[:150],
                 "is_active": row.live and row.enabled,
+                "roster_ids": row.sign_in_ids(),
             }
             if not row.live:
                 fields = {"is_active": False}

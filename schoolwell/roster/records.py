@@ -39,11 +39,22 @@ class UserRow:
     family: str
     preferred: str
     identifier: str
+    username: str
+    master_identifier: str
     email: str
     phone: str
     grade: str
     agents: tuple[str, ...]
     primary_org: str
+
+    def sign_in_ids(self) -> dict[str, str]:
+        """The identifiers single sign-on may match this person by (User.roster_ids)."""
+        ids = {
+            "username": self.username.lower(),
+            "identifier": self.identifier,
+            "userMasterIdentifier": self.master_identifier,
+        }
+        return {name: value for name, value in ids.items() if value}
 
 
 @dataclass(slots=True)

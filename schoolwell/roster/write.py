@@ -26,6 +26,7 @@ from schoolwell.roster.scope import Scope
 from schoolwell.roster.snapshot import chunks
 from schoolwell.roster.table import Progress
 from schoolwell.roster.write_guardians import GuardianWrites
+from schoolwell.signin_switch import apply_roles
 
 BATCH = 500
 ROSTER_ROLES = {Role.STUDENT, Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}
@@ -64,6 +65,7 @@ class Writer(GuardianWrites):
         self._enrollments()
         self._memberships()
         self._guardians()
+        apply_roles(District.objects.filter(pk__in=self.district_ids.values()))
         return self.summary
 
     # --- the one way rows are written ---------------------------------------------------------
@@ -311,7 +313,8 @@ def _new_user(sid: str, values: dict[str, Any]) -> UserModel:
     """Accounts made by the roster have no password: people sign in with a code sent to
     their school e-mail, or an administrator sets one. The unusable password is what
     set_unusable_password() stores (the prefix and 40 random characters), drawn in one
-    call: Django's per-character draw costs seconds over 50,000 accounts."""
-    user = UserModel(**values)
+    call: Django's per-character draw costs seconds over 50,000 accounts. They start
+    switched off (schoolwell/signin_switch.py)."""
+    user = UserModel(**values, sign_in_enabled=False)  # until the district switches it on
     user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
     return user

@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 
 from tests.conftest import CHROMIUM
+from tests.e2e.sso import local_idp, riverbend_sso  # noqa: F401  (fixtures of the SSO tests)
 from tests.factories import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

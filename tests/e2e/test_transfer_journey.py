@@ -79,7 +79,10 @@ def test_a_packet_follows_a_student_to_the_next_school(browser, live_server, sch
     inbox = new_page(browser, live_server)
     sign_in(inbox, receiver)
     inbox.goto("/team/queue/")
-    assert inbox.locator(f"#intake-{intake.pk}").get_by_text("Transfer packet").first.is_visible()
+    # The live queue may redraw the row just after load: wait for it rather than look once.
+    row_label = inbox.locator(f"#intake-{intake.pk}").get_by_text("Transfer packet").first
+    row_label.wait_for(state="visible")
+    assert row_label.is_visible()
     screenshot(inbox, "transfer-in-receiving-queue")
     inbox.goto("/transfers/")
     inbox.locator("#incoming").locator("..").get_by_role("link", name="Marisol Quintero").click()

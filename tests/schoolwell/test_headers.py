@@ -50,6 +50,6 @@ def test_static_files_stay_cacheable(client):
 
 
 @override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_SSL_REDIRECT=False)
-def test_hsts_is_sent_over_https(client):
+def test_hsts_is_sent_over_https(client, db):  # the sign-in page lists identity providers
     response = client.get(reverse("account_login"), secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
