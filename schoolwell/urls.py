@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("roster/import/", roster.roster_import, name="roster_import"),
     path("roster/import/<id:pk>/", roster.roster_import_detail, name="roster_import_detail"),
+    path("sign-in/", include("schoolwell.sso.urls")),
     path("team/", include("support_team.urls")),
     path("transfers/", include("support_team.transfers.urls")),
     path("trends/", include("schoolwell.trends.urls")),

@@ -49,6 +49,9 @@ ROUTES = {
         lambda ctx: reverse("roster_import_detail", args=[ctx["own_import"].pk]),
         expect(ROSTER),
     ),
+    # A district administrator's sign-in settings, for their own district.
+    "sso:provider": (lambda ctx: reverse("sso:provider"), expect({"district_admin"})),
+    "sso:accounts": (lambda ctx: reverse("sso:accounts"), expect({"district_admin"})),
     "concerns:new": (lambda ctx: reverse("concerns:new"), expect(CONCERN)),
     "concerns:student_search": (
         lambda ctx: reverse("concerns:student_search") + "?q=Le",
@@ -277,6 +280,11 @@ FOREIGN_OBJECT_ROUTES = {
     "concerns:import_detail": lambda ctx: reverse(
         "concerns:import_detail", args=[ctx["other_concern_import"].pk]
     ),
+    # Another district's sign-in settings.
+    **{
+        name: lambda ctx, name=name: reverse(name) + f"?district={ctx['far_resource'].district_id}"
+        for name in ("sso:provider", "sso:accounts")
+    },
     # A directory entry of another district.
     "community_links:resource": lambda ctx: reverse(
         "community_links:resource", args=[ctx["far_resource"].pk]

@@ -23,13 +23,17 @@ import datetime
 import io
 import uuid
 import zipfile
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils import timezone
 
 from community_links.models import Referral
 from community_links.services.referrals import referral_status_change
+from schoolwell.models import Role
+from schoolwell.sso.models import IdentityProvider
 from support_team.transfers.services import packet_include_notes
+from tests.factories import member
 from tests.role_matrix.expect import (
     NO_FOREIGN,
     SL,
@@ -43,6 +47,7 @@ from tests.role_matrix.expect import (
 )
 from tests.role_matrix.roles import CONCERN, LEGACY_IMPORT, ROLES, ROSTER, TEAM
 from tests.role_matrix.writes_team import CASE, INTAKE, TEAM_WRITES
+from tests.sso.discovery import discovery_server
 
 
 def withdrawn(c) -> None:
@@ -295,7 +300,62 @@ TRANSFERS = {
     ),
 }
 
-WRITE_ROUTES: dict[str, Write] = INTAKE | CASE | COMMUNITY | CONCERNS | TRANSFERS
+
+def switched_off_at(where: Callable) -> Callable:
+    """A prepare hook: an account as a roster import leaves it, at that school (`c.off`)."""
+
+    def prepare(c) -> None:
+        c.off = member(Role.TEACHER, school=where(c), mfa=False, sign_in_enabled=False)
+
+    return prepare
+
+
+# A district administrator's sign-in settings: the district is their own, never in the URL.
+SSO = {
+    "sso:provider": Write(
+        lambda c: reverse("sso:provider"),
+        expect({"district_admin"}),
+        None,  # the sso app's tables: `wrote` looks
+        body=lambda c: {
+            "kind": "oidc",
+            "server_url": discovery_server() + "/good",
+            "client_id": "schoolwell",
+            "client_secret": "secret",
+            "match_by": "email",
+            "mfa_amr": "mfa",
+            "enabled": "on",
+        },
+        wrote=lambda c: IdentityProvider.objects.filter(district=c.w.school.district).exists(),
+        foreign=NO_FOREIGN,
+        reauth=True,
+    ),
+    "sso:accounts (roles)": Write(
+        lambda c: reverse("sso:accounts"),
+        expect({"district_admin"}),
+        "district",
+        body=lambda c: {"action": "roles", "roles": ["teacher"]},
+        foreign=NO_FOREIGN,
+    ),
+    # School B is of the same district: its accounts are the administrator's too.
+    "sso:accounts (one account)": Write(
+        lambda c: reverse("sso:accounts"),
+        expect({"district_admin"}),
+        "user",
+        body=lambda c: {"action": "one", "user": c.off.pk},
+        prepare=switched_off_at(lambda c: c.b.school),
+        foreign={"district_admin": WRITES},
+    ),
+    "sso:accounts (an account of another district)": Write(
+        lambda c: reverse("sso:accounts"),
+        expect({"district_admin"}, set(), refused=404),
+        "user",
+        body=lambda c: {"action": "one", "user": c.off.pk},
+        prepare=switched_off_at(lambda c: c.world.far.school),
+        foreign=NO_FOREIGN,
+    ),
+}
+
+WRITE_ROUTES: dict[str, Write] = INTAKE | CASE | COMMUNITY | CONCERNS | TRANSFERS | SSO
 
 
 def route_name(key: str) -> str:
