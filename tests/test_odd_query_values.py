@@ -65,6 +65,10 @@ OWN_PARAMS = {
     "community_links:resource": ["case"],
     "community_links:referral_new": ["resources", "resource"],
     "partners:home": ["status"],
+    # A district administrator of several districts picks one; the accounts list pages.
+    "sso:provider": ["district"],
+    "healthz": ["deep"],  # operators: every check now, not the cached probe
+    "sso:accounts": ["district", "page"],
     # /cms/login/ sits under the Wagtail prefix the GET matrix covers; only `next` is read,
     # and only for editors, through url_has_allowed_host_and_scheme.
     "wagtail_admin_login": ["next"],

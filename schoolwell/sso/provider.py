@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 
+from allauth.socialaccount.providers.oauth2.utils import generate_code_challenge
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 
 from schoolwell.sso.oidc.views import StrictAdapter
@@ -15,11 +16,9 @@ from schoolwell.sso.oidc.views import StrictAdapter
 class DistrictProvider(OpenIDConnectProvider):
     package = "schoolwell.sso.oidc"  # its login and callback views
     oauth2_adapter_class = StrictAdapter
-    pkce_enabled_default = True
 
     def get_pkce_params(self) -> dict:
-        self.app.settings["oauth_pkce_enabled"] = True  # whatever the stored settings say
-        return super().get_pkce_params()
+        return generate_code_challenge()  # S256, whatever the stored settings say
 
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
         """Send a fresh nonce with the request, and keep it in the sign-in's state (kept
