@@ -16,6 +16,10 @@ from schoolwell import permissions
 Middleware = Callable[[HttpRequest], HttpResponse]
 
 SIGNED_IN_AT = "schoolwell_signed_in_at"
+# Idle expiry moves on when a session is saved; a session in use is saved at most this often
+# (seconds), not on every request: SESSION_COOKIE_AGE is then exact to within this.
+TOUCHED_AT = "schoolwell_touched_at"
+TOUCH_EVERY_SECONDS = 60
 # Paths a staff member without MFA may still reach: to set MFA up, sign out, switch language.
 MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
 
@@ -71,6 +75,22 @@ def session_limits(get_response: Middleware) -> Middleware:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
         return get_response(request)
+
+    return middleware
+
+
+def session_touch(get_response: Middleware) -> Middleware:
+    """Idle expiry without a database write per request: a signed-in session that nothing
+    else changed is saved (and its expiry moved) once a minute while it is in use."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if session.modified or now - session.get(TOUCHED_AT, 0) >= TOUCH_EVERY_SECONDS:
+                session[TOUCHED_AT] = now  # saved anyway, or due
+        return response
 
     return middleware
 

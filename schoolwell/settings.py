@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "schoolwell.middleware.actor",
     "schoolwell.middleware.session_limits",
+    "schoolwell.middleware.session_touch",
     "schoolwell.middleware.require_mfa_for_staff",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -282,8 +283,8 @@ MFA_TOTP_TOLERANCE = 1
 WAGTAILADMIN_LOGIN_URL = "wagtail_admin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
-SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)  # idle: renewed on every request
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)  # idle: renewed while in use
+SESSION_SAVE_EVERY_REQUEST = False  # schoolwell.middleware.session_touch: once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_LIMIT = timedelta(seconds=envint("SESSION_ABSOLUTE_SECONDS", 12 * 3600))
 SESSION_COOKIE_HTTPONLY = True
@@ -322,8 +323,11 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "media")},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # collectstatic writes content-hashed names (served with a year's caching) and their
+    # .gz/.br copies; without its manifest (tests, a fresh checkout) URLs keep source names.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WHITENOISE_MANIFEST_STRICT = False
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Off unless DEBUG: WhiteNoise then serves collectstatic's output with its .gz/.br siblings

@@ -125,7 +125,22 @@ def test_sessions_end_after_thirty_idle_minutes(client, settings, teacher_a):
     client.force_login(teacher_a)
     client.get(reverse("home"))
     assert client.session.get_expiry_age() == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle time restarts on each request
+
+
+def test_idle_time_restarts_while_in_use_with_at_most_one_write_a_minute(client, teacher_a):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(teacher_a)
+    with time_machine.travel(time.time(), tick=False) as clock:
+        client.get(reverse("home"))
+        key = client.session.session_key
+        first = Session.objects.get(pk=key).expire_date
+        clock.shift(30)
+        client.get(reverse("home"))
+        assert Session.objects.get(pk=key).expire_date == first  # no write within the minute
+        clock.shift(61)
+        client.get(reverse("home"))
+        assert Session.objects.get(pk=key).expire_date > first  # in use: idle time restarts
 
 
 def test_sessions_end_twelve_hours_after_sign_in(client, teacher_a):
