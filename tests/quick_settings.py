@@ -8,12 +8,20 @@ password.
 - On PostgreSQL, test connections commit without waiting for the disk
   (synchronous_commit=off): a transactional test empties every table with one TRUNCATE when
   it ends, which took 3.5 s waiting for the disk and takes 0.3 s without. A crash could lose
-  the last commits, which in a test database nobody keeps is nothing."""
+  the last commits, which in a test database nobody keeps is nothing.
+- Static URLs keep their source names, whatever a local `make demo` collected: the live test
+  servers serve static files from the sources, which have no content-hashed names
+  (tests/test_deploy.py checks the hashed names production serves)."""
 
 from django.conf import settings
 
 MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
 NO_WAIT = "-c synchronous_commit=off"
+
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 if settings.PASSWORD_HASHERS[0] != MD5:
     settings.PASSWORD_HASHERS = [MD5, *settings.PASSWORD_HASHERS]
