@@ -323,11 +323,24 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "media")},
     },
-    # collectstatic writes content-hashed names (served with a year's caching) and their
-    # .gz/.br copies; without its manifest (tests, a fresh checkout) URLs keep source names.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Content-hashed names with .gz/.br copies (schoolwell/static_storage.py).
+    "staticfiles": {"BACKEND": "schoolwell.static_storage.StaticStorage"},
+    # Files another node's process may read (a roster upload the task worker imports): the
+    # database by default; SHARED_STORAGE=s3 puts them in a bucket (django-storages).
+    "shared": {"BACKEND": "schoolwell.filestore.DatabaseStorage"},
 }
-WHITENOISE_MANIFEST_STRICT = False
+if envstr("SHARED_STORAGE", "database") == "s3":
+    STORAGES["shared"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": envstr("S3_BUCKET", ""),
+            "endpoint_url": envstr("S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("S3_REGION", "") or None,
+            "location": "shared",
+            "default_acl": None,  # private: read by the server, never linked
+            "file_overwrite": False,
+        },
+    }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Off unless DEBUG: WhiteNoise then serves collectstatic's output with its .gz/.br siblings

@@ -3,6 +3,7 @@ works where and in which role (access to them is decided in schoolwell.permissio
 catalogue several apps point at: the needs and the school service catalogue."""
 
 from schoolwell.models.catalogue import GRADES, Category, Service
+from schoolwell.models.files import StoredChunk, StoredFile
 from schoolwell.models.people import (
     District,
     Enrollment,
@@ -51,6 +52,8 @@ __all__ = [
     "RosterImport",
     "School",
     "Service",
+    "StoredChunk",
+    "StoredFile",
     "Student",
     "User",
     "default_country",

@@ -7,7 +7,7 @@ import uuid
 import zipfile
 
 from django import forms
-from django.conf import settings
+from django.core.files.storage import storages
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +22,6 @@ from schoolwell.roster import limits
 from schoolwell.roster.bundle import OPEN_ERRORS, zip_problems
 
 MAX_UPLOAD_BYTES = limits.MAX_ZIP_BYTES
-UPLOAD_DIR = settings.DATA_DIR / "private" / "roster-uploads"
 
 
 class CappedUploadHandler(TemporaryFileUploadHandler):
@@ -85,13 +84,11 @@ class RosterUploadForm(forms.Form):
 
 
 def _queue(upload, user) -> RosterImport:
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    path = UPLOAD_DIR / f"{uuid.uuid4().hex}.zip"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    """Kept in the shared storage, not on this node's disk: the task worker that imports it
+    may run on another node (it copies it to its own disk while it reads it: tasks.UPLOAD_DIR)."""
+    name = storages["shared"].save(f"roster-uploads/{uuid.uuid4().hex}.zip", upload)
     record = RosterImport.objects.create(source_name=upload.name[:255], started_by=user)
-    tasks.roster_import_task.enqueue(record.pk, str(path))
+    tasks.roster_import_task.enqueue(record.pk, tasks.SHARED + name)
     return record
 
 

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 
 from concerns import legacy_import
 from concerns.models import Concern, ConcernImport
-from schoolwell.models import Role, RosterImport, Student
+from schoolwell import tasks as roster_tasks
+from schoolwell.models import Role, RosterImport, StoredFile, Student
 from schoolwell.roster import RosterError, Scope, import_path
-from schoolwell.views import roster as roster_views
 from support_team.models import TimelineEntry
 from tests.factories import enrolled_student, member
 from tests.fuzz.engine import BOUNDED, GARBAGE, MISSING, Field, broken, exercise, pairs, values
@@ -152,7 +152,7 @@ def test_no_malformed_roster_upload_is_a_server_error_a_crash_or_a_partial_write
     client, school_a, tmp_path, monkeypatch, task_crashes
 ):
     uploads = tmp_path / "roster-uploads"
-    monkeypatch.setattr(roster_views, "UPLOAD_DIR", uploads)
+    monkeypatch.setattr(roster_tasks, "UPLOAD_DIR", uploads)
     # already in, so a mutated bundle is a change, not a first load
     import_path(FULL, scope=Scope.command_line())
     known = set(RosterImport.objects.values_list("pk", flat=True))
@@ -169,6 +169,7 @@ def test_no_malformed_roster_upload_is_a_server_error_a_crash_or_a_partial_write
             path.unlink()
         assert not crashed, crashed[-1]
         assert not left, "the upload stayed on disk"
+        assert not StoredFile.objects.exists(), "the upload stayed in the shared storage"
         new = list(RosterImport.objects.exclude(pk__in=known))
         if response.status_code != 302:
             assert response.status_code in (200, 400) and not new
@@ -239,7 +240,7 @@ def test_a_zip_member_that_cannot_be_decompressed_is_a_problem_on_its_file_not_a
     count as an unreadable file, so the import task crashed ("internal error"). The page now
     refuses any member not stored or deflated before the file is kept; the command line
     reads the same zip and fails with the member named."""
-    monkeypatch.setattr(roster_views, "UPLOAD_DIR", tmp_path)
+    monkeypatch.setattr(roster_tasks, "UPLOAD_DIR", tmp_path)
     # The full sample names every school in the district: only a district admin may send it.
     client.force_login(member(Role.DISTRICT_ADMIN, district=school_a.district))
     bundle = damaged(method, damage)

@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from schoolwell import tasks as roster_tasks
 from schoolwell.models import Role, RosterImport, Student, User
 from schoolwell.roster import RosterError, Scope, import_path
 from schoolwell.views import roster as roster_views
@@ -265,7 +266,7 @@ def test_a_file_wrong_on_every_line_is_read_only_to_its_thousandth_problem(tmp_p
 
 @pytest.fixture
 def admin_client(client, tmp_path, monkeypatch):
-    monkeypatch.setattr(roster_views, "UPLOAD_DIR", tmp_path / "uploads")
+    monkeypatch.setattr(roster_tasks, "UPLOAD_DIR", tmp_path / "uploads")
     client.force_login(member(Role.SCHOOL_ADMIN, school=SchoolFactory()))
     return client
 
@@ -326,7 +327,7 @@ def test_the_caps_leave_room_for_a_district_sized_bundle():
 
 
 def test_the_upload_page_still_checks_the_csrf_token(tmp_path, monkeypatch):
-    monkeypatch.setattr(roster_views, "UPLOAD_DIR", tmp_path / "uploads")
+    monkeypatch.setattr(roster_tasks, "UPLOAD_DIR", tmp_path / "uploads")
     client = Client(enforce_csrf_checks=True)
     client.force_login(member(Role.SCHOOL_ADMIN, school=SchoolFactory()))
     upload = SimpleUploadedFile("roster.zip", zip_bytes({"manifest.csv": MANIFEST}))

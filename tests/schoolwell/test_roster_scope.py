@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from schoolwell import tasks as roster_tasks
 from schoolwell.models import Enrollment, Membership, Role, RosterImport, Student, User
-from schoolwell.views import roster as roster_views
 from tests.factories import (
     DistrictFactory,
     EnrollmentFactory,
@@ -49,7 +49,7 @@ def verified(user: User) -> User:
 def head(client, alder, monkeypatch, tmp_path):
     """Alder's school administrator, signed in, with a verified address (so that what stops
     each attack below is the scope, not the e-mail rule)."""
-    monkeypatch.setattr(roster_views, "UPLOAD_DIR", tmp_path / "uploads")
+    monkeypatch.setattr(roster_tasks, "UPLOAD_DIR", tmp_path / "uploads")
     admin = verified(member(Role.SCHOOL_ADMIN, school=alder, email="head@alder.example"))
     client.force_login(admin)
     return admin

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from schoolwell.models import Membership, Role, RosterImport, Student
-from schoolwell.views.roster import UPLOAD_DIR
+from schoolwell.models import Membership, Role, RosterImport, StoredFile, Student
+from schoolwell.tasks import UPLOAD_DIR
 from tests.factories import DistrictFactory, SchoolFactory, member
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "oneroster-1.2"
@@ -52,6 +52,7 @@ def test_an_uploaded_bundle_is_imported_and_the_page_shows_what_changed(admin_cl
     page = admin_client.get(response["Location"]).content.decode()
     assert "What changed" in page
     assert not any(UPLOAD_DIR.glob("*.zip"))  # the private copy is gone
+    assert not StoredFile.objects.exists()  # and so is the shared one the page kept
 
 
 @pytest.mark.django_db
