@@ -14,14 +14,18 @@ password.
   (tests/test_deploy.py checks the hashed names production serves)."""
 
 from django.conf import settings
+from django.test.signals import setting_changed
 
 MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
 NO_WAIT = "-c synchronous_commit=off"
 
-settings.STORAGES = {
+_storages = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+settings.STORAGES = _storages
+# As override_settings does: storages already built from the old value are dropped.
+setting_changed.send(sender=None, setting="STORAGES", value=_storages, enter=True)
 
 if settings.PASSWORD_HASHERS[0] != MD5:
     settings.PASSWORD_HASHERS = [MD5, *settings.PASSWORD_HASHERS]

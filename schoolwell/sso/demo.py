@@ -2,7 +2,6 @@
 SSO" on the sign-in page reaches the provider `manage.py run_demo_idp` starts (make demo),
 which knows the demo accounts by their e-mail addresses. Idempotent."""
 
-from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.db import transaction
 
@@ -20,16 +19,15 @@ def seed(*, seed: int = 2026) -> dict[str, int]:
     district = District.objects.filter(sourced_id=DISTRICT_ID).first()
     if district is None or IdentityProvider.objects.filter(district=district).exists():
         return {"identity providers": 0}
-    app = SocialApp.objects.create(
-        provider="openid_connect",
+    IdentityProvider.create(
+        district,
         provider_id=PROVIDER_ID,
-        name="Sign in with Riverbend SSO",
+        label="Sign in with Riverbend SSO",
+        issuer=DEMO_IDP_URL,
         client_id=CLIENT_ID,
         secret=CLIENT_SECRET,
-        settings={"server_url": DEMO_IDP_URL, "oauth_pkce_enabled": True},
-    )
-    IdentityProvider.objects.create(
-        district=district, app=app, kind=IdentityProvider.Kind.OIDC, trust_provider_mfa=True
+        kind=IdentityProvider.Kind.OIDC,
+        trust_provider_mfa=True,
     )
     return {"identity providers": 1}
 

@@ -83,6 +83,29 @@ class IdentityProvider(models.Model):
     def __str__(self) -> str:
         return f"{self.app.name} ({self.district})"
 
+    @classmethod
+    def create(
+        cls,
+        district: District,
+        *,
+        provider_id: str,
+        label: str,
+        issuer: str,
+        client_id: str,
+        secret: str,
+        **rules: object,
+    ) -> "IdentityProvider":
+        """A district's provider and its allauth SocialApp, in one step (the demo, tests)."""
+        app = SocialApp.objects.create(
+            provider="openid_connect",
+            provider_id=provider_id,
+            name=label,
+            client_id=client_id,
+            secret=secret,
+            settings={"server_url": issuer, "oauth_pkce_enabled": True},
+        )
+        return cls.objects.create(district=district, app=app, **rules)
+
     @property
     def label(self) -> str:
         return self.app.name

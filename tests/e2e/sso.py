@@ -5,7 +5,6 @@ the live server, and the district's IdentityProvider set up as an administrator 
 from __future__ import annotations
 
 import pytest
-from allauth.socialaccount.models import SocialApp
 
 from schoolwell.sso.idp_process import LocalIdP
 from schoolwell.sso.models import IdentityProvider
@@ -52,15 +51,14 @@ def riverbend_sso(local_idp, live_server, school_a, settings):
     """School A's district signs in through the local provider, matched by e-mail."""
     settings.SITE_URL = live_server.url
     local_idp.set_tamper("none")
-    app = SocialApp.objects.create(
-        provider="openid_connect",
+    return IdentityProvider.create(
+        school_a.district,
         provider_id=PROVIDER_ID,
-        name="Sign in with Riverbend SSO",
+        label="Sign in with Riverbend SSO",
+        issuer=local_idp.issuer,
         client_id=CLIENT_ID,
         secret=CLIENT_SECRET,
-        settings={"server_url": local_idp.issuer},
     )
-    return IdentityProvider.objects.create(district=school_a.district, app=app)
 
 
 def sso_sign_in(page, base: str, username: str, *, otp: str = "") -> None:
