@@ -7,16 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.models import User
 from schoolwell.sso.models import IdentityProvider
 
+StrOrPromise = str | Promise
+
 
 @dataclass(frozen=True)
 class Refusal:
     code: str  # written to the access log
-    message: str  # shown to the person
+    message: StrOrPromise  # shown to the person, in their language
 
 
 UNKNOWN = Refusal(

@@ -42,7 +42,7 @@ def verify_id_token(raw: str, *, config: dict, client_id: str, nonce: str) -> di
     return claims
 
 
-def _signing_key(jwks_uri: str, header: dict) -> tuple[object, str]:
+def _signing_key(jwks_uri: str, header: dict) -> tuple[jwt.PyJWK, str]:
     with get_adapter().get_requests_session() as session:
         response = session.get(jwks_uri, timeout=10)
         response.raise_for_status()
@@ -53,5 +53,5 @@ def _signing_key(jwks_uri: str, header: dict) -> tuple[object, str]:
             algorithm = jwk.get("alg") or header.get("alg", "")
             if algorithm not in ALGORITHMS or header.get("alg") != algorithm:
                 raise ValueError(f"signing algorithm {header.get('alg')!r} is not accepted")
-            return jwt.PyJWK(jwk, algorithm).key, algorithm
+            return jwt.PyJWK(jwk, algorithm), algorithm
     raise ValueError(f"no published key has the id {kid!r}")
