@@ -13,9 +13,8 @@ import requests
 from django.test import Client
 
 from deploy.render import render
-from schoolwell.models import Membership, Role, RosterImport, StoredFile, Student
-from tests.factories import DistrictFactory, SchoolFactory, member
-from tests.schoolwell.test_roster_web import SHARED, zipped
+from schoolwell.models import RosterImport, StoredFile, Student
+from tests.schoolwell.test_roster_web import SHARED, sample_schools_admin, zipped
 from tests.test_deploy import (
     HOST,
     MAIN_CONF,
@@ -30,18 +29,6 @@ from tests.test_deploy import (
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def district_admin():
-    """The administrator of the schools in the shared OneRoster 1.2 sample."""
-    district = DistrictFactory()
-    history = SchoolFactory(
-        district=district, sourced_id="org-sch-222-456", name="History", identifier="History"
-    )
-    gotham = SchoolFactory(district=district, sourced_id="ORG_1", name="Gotham High School")
-    admin = member(Role.SCHOOL_ADMIN, school=history)
-    Membership.objects.create(user=admin, role=Role.SCHOOL_ADMIN, school=gotham)
-    return admin
-
-
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_an_upload_node_a_takes_is_imported_by_node_b_and_either_node_serves_the_session(
@@ -50,7 +37,7 @@ def test_an_upload_node_a_takes_is_imported_by_node_b_and_either_node_serves_the
     nginx = _nginx()
     site_port, port_a, port_b, asgi_1, asgi_2 = (_free_port() for _ in range(5))
     session = Client()
-    session.force_login(district_admin())
+    session.force_login(sample_schools_admin())
     cookie = {"sessionid": session.cookies["sessionid"].value}
     servers = Servers(tmp_path)
     nodes = {}

@@ -24,8 +24,7 @@ def zipped(folder: Path, target: Path, replace: tuple[str, str, str] | None = No
     return target.read_bytes()
 
 
-@pytest.fixture
-def admin_client(client):
+def sample_schools_admin():
     """The administrator of the schools in the shared samples: a school administrator's
     upload may change only their own schools (tests/schoolwell/test_roster_scope*.py)."""
     district = DistrictFactory()
@@ -35,6 +34,12 @@ def admin_client(client):
     gotham = SchoolFactory(district=district, sourced_id="ORG_1", name="Gotham High School")
     admin = member(Role.SCHOOL_ADMIN, school=history)
     Membership.objects.create(user=admin, role=Role.SCHOOL_ADMIN, school=gotham)
+    return admin
+
+
+@pytest.fixture
+def admin_client(client):
+    admin = sample_schools_admin()
     client.force_login(admin)
     client.admin = admin
     return client
