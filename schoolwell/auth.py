@@ -39,7 +39,7 @@ def provider_vouched(request: HttpRequest, user: AbstractBaseUser | None) -> boo
     return bool(user is not None and sso.get("user") == user.pk and sso.get("second_factor"))
 
 
-class SwitchedModelBackend(ModelBackend):
+class Switched:
     """Password sign-in and every request's session: an account switched off by the roster
     or by the district is nobody (its open sessions and sockets end on their next check)."""
 
@@ -47,9 +47,12 @@ class SwitchedModelBackend(ModelBackend):
         return user is not None and may_sign_in(user)
 
 
-class SwitchedAuthenticationBackend(AuthenticationBackend):
-    def user_can_authenticate(self, user: AbstractBaseUser | None) -> bool:
-        return user is not None and may_sign_in(user)
+class SwitchedModelBackend(Switched, ModelBackend):
+    pass
+
+
+class SwitchedAuthenticationBackend(Switched, AuthenticationBackend):
+    pass
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -211,14 +211,17 @@ def can_import_roster(user: Who) -> bool:
 
 
 def roster_scope_ids(user: Who) -> tuple[set[int], set[int]] | None:
-    """What a roster import run by this user may change: None for the whole site (a
-    superuser), else (district ids, school ids): a district administrator's districts, a
-    school administrator's schools. Someone with neither governs nothing."""
+    """What a roster import run by this user may change: None for the whole site (a superuser),
+    else (district ids, school ids) of the districts and schools they administer."""
     if as_actor(user).is_superuser:
         return None
     districts = {m.district_id for m in memberships(user) if m.role == Role.DISTRICT_ADMIN}
     schools = {m.school_id for m in memberships(user) if m.role == Role.SCHOOL_ADMIN}
     return {d for d in districts if d}, {s for s in schools if s}
+
+
+def sign_in_district_ids(user: Who) -> frozenset[int]:  # whose provider and switches they run
+    return as_actor(user).district_ids(Role.DISTRICT_ADMIN)
 
 
 def home_for(user: Who) -> str | None:
@@ -375,10 +378,9 @@ def require_or_404(predicate: Callable[[Who], bool]) -> Callable:
     return require(predicate, not_found=True)
 
 
-# --- community links ------------------------------------------------------------------------
-# The directory is for the school teams; referrals are read by the team of the referring
-# school and, for their own organisation only, by partner staff of the same district.
-# Partners never reach a case, a note or a student record: only the referral's minimum.
+# --- community links: the directory is for the school teams; referrals are read by the team
+# of the referring school and, for their own organisation only, by partner staff of the same
+# district. Partners never reach a case, a note or a student record: the referral's minimum.
 
 
 def can_search_resources(user: Who) -> bool:

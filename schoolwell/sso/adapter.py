@@ -25,6 +25,7 @@ from schoolwell import audit, auth, permissions
 from schoolwell.links import absolute
 from schoolwell.models import User
 from schoolwell.sso.matching import CONNECT, UNKNOWN, Refusal, find_person
+from schoolwell.sso.middleware import origins_of
 from schoolwell.sso.models import IdentityProvider
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             "provider": idp.pk,
             "second_factor": idp.second_factor_used(claims),
             "id_token": sociallogin.state.get("id_token", ""),
+            "origins": sorted(origins_of(idp)),  # where its sign-out form may go
         }
 
 

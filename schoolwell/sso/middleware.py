@@ -32,11 +32,9 @@ def provider_form_targets(get_response: Callable[[HttpRequest], HttpResponse]):
         if request.path.startswith(SIGN_IN_PREFIX):
             for idp in IdentityProvider.objects.filter(enabled=True).select_related("app"):
                 origins |= origins_of(idp)
+        # Kept in the session at sign-in (adapter.py): no query on every page.
         sso = getattr(request, "session", {}).get(SSO_SESSION_KEY) or {}
-        if sso.get("provider"):
-            idp = IdentityProvider.objects.select_related("app").filter(pk=sso["provider"])
-            for found in idp:
-                origins |= origins_of(found)
+        origins |= set(sso.get("origins", ()))
         if origins:
             allowed = " ".join(["form-action 'self'", *sorted(origins)])
             response["Content-Security-Policy"] = policy.replace("form-action 'self'", allowed)

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from schoolwell import permissions
-from schoolwell.actor import Who, as_actor
 from schoolwell.links import absolute
-from schoolwell.models import District, Membership, Role
+from schoolwell.models import District, Membership
 from schoolwell.signin_switch import SWITCHABLE_ROLES, set_roles, switch_on, switched_off
 from schoolwell.sso.forms import (
     PRESETS,
@@ -35,13 +34,9 @@ Kind = IdentityProvider.Kind
 PAGE_SIZE = 50
 
 
-def administers_a_district(who: Who) -> bool:
-    return bool(as_actor(who).district_ids(Role.DISTRICT_ADMIN))
-
-
 def district_for(request: HttpRequest) -> tuple[District, list[District]]:
     """The district this page is about, and every district the administrator may choose."""
-    ids = as_actor(request.actor).district_ids(Role.DISTRICT_ADMIN)
+    ids = permissions.sign_in_district_ids(request.actor)
     districts = list(District.objects.filter(id__in=ids).order_by("name", "id"))
     asked = request.GET.get("district")
     if asked is None:
@@ -58,7 +53,7 @@ def _url(name: str, district: District, districts: list[District], **more: objec
     return reverse(name) + (f"?{urlencode(query)}" if query else "")
 
 
-@permissions.require(administers_a_district)
+@permissions.require(permissions.sign_in_district_ids)  # none: 403
 @reauthentication_required(allow_get=True)  # the provider decides who signs in as whom
 def provider(request: HttpRequest) -> HttpResponse:
     district, districts = district_for(request)
@@ -94,7 +89,7 @@ def callback_url(provider_id: str) -> str:
     return absolute(reverse("openid_connect_callback", kwargs={"provider_id": provider_id}))
 
 
-@permissions.require(administers_a_district)
+@permissions.require(permissions.sign_in_district_ids)  # none: 403
 def accounts(request: HttpRequest) -> HttpResponse:
     district, districts = district_for(request)
     if request.method == "POST":
