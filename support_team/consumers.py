@@ -1,10 +1,14 @@
-"""The live queue's socket. It only hints: events carry an intake id and a version, and the
-page fetches the server-rendered row over HTTP (the database is the source of truth)."""
+"""The live queue's socket. An event carries an intake id, a version and the rows it changed,
+rendered once for every screen of the school in each language (support_team/live_rows.py):
+the socket sends on its screen's language's text as it is. The database stays the source of
+truth: a page that sees a gap, or reconnects, re-reads its queue over HTTP."""
 
 import logging
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from schoolwell import live_sessions, permissions, realtime
 from support_team import heartbeat
@@ -31,6 +35,7 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
         if self.listener is None:
             await self.close(code=4403)
             return
+        self.language = _language(self.scope)
         self.queue_groups = [realtime.queue_group(s) for s in sorted(self.listener.school_ids)]
         self.groups_joined = []
         try:
@@ -79,14 +84,24 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
             await super().dispatch(message)
 
     async def queue_changed(self, event):
-        await self.send_json(
-            {"type": "queue.changed", "intake": event["intake"], "version": event["version"]}
-        )
+        """The rows, already encoded for this screen's language; without them (rendering
+        failed) the ids alone, and the page fetches the row."""
+        texts = event.get("text") or {}
+        text = texts.get(self.language) or texts.get(settings.LANGUAGE_CODE)
+        if text:
+            await self.send(text_data=text)
+        else:
+            await self.send_json(
+                {"type": "queue.changed", "intake": event["intake"], "version": event["version"]}
+            )
 
     async def queue_presence(self, event):
         """Who has an intake open changed (a cache entry, not a database change: no version).
-        The page re-reads that row."""
-        await self.send_json({"type": "queue.presence", "intake": event["intake"]})
+        The event names them all, with ids; the page leaves its own person out."""
+        message = {"type": "queue.presence", "intake": event["intake"]}
+        if "viewers" in event:
+            message["viewers"] = event["viewers"]
+        await self.send_json(message)
 
     async def queue_heartbeat(self, event):
         await self.send_json(heartbeat.EVENT)
@@ -104,6 +119,14 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         """Clients only listen; anything they send is ignored."""
+
+
+def _language(scope) -> str:
+    """The screen's language, as its page says in the socket's address (`?lang=es`): which
+    rendering of each row to send. Anything else is the default language."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    asked = (query.get("lang") or [""])[0]
+    return asked if asked in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 PUSH_HANDLERS = {

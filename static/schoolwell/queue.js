@@ -1,17 +1,20 @@
-// The live queue. The socket only says "intake N changed, version V" (or "who has intake N
-// open changed"); the row itself always comes from the server (the same partial the page
-// renders), under the page's own filters, so no text is built here. After a reconnect (also
-// when the server's heartbeat falls silent), when a version is skipped, and every two
-// minutes, the whole table body is fetched again:
-// events may be lost, the database is the truth. An urgent item that arrives is highlighted, announced (the words
+// The live queue. The socket says "intake N changed, version V" and brings the rows it
+// changed, rendered once on the server for every screen of the school in this page's
+// language (queue_rows.js puts them in place); or "who has intake N open" with their names.
+// A screen with filters of its own fetches just the changed rows, under its filters. After a
+// reconnect (also when the server's heartbeat falls silent), when a version is skipped, and
+// every two minutes, the whole table body is fetched again: events may be lost, the
+// database is the truth. An urgent item that arrives is highlighted, announced (the words
 // come from the template) and, unless the sound is turned off, marked by a short tone.
 // Each row's "time left" text is the server's: the page re-reads its rows when the soonest of
-// them would change (data-tick), and the tab title's count of unclaimed urgent items comes
-// with every re-read (a response header), the title's words from the template.
+// them would change (data-tick). The tab title's count of unclaimed urgent items is kept per
+// school, from each re-read (a response header) and each pushed row, whichever is newer; the
+// title's words come from the template.
 (function () {
   "use strict";
   const table = document.getElementById("queue");
-  if (!table || !("WebSocket" in window)) return;
+  const live = window.SchoolWellQueueRows;
+  if (!table || !live || !("WebSocket" in window)) return;
   const status = document.getElementById("live-status");
   const announcer = document.getElementById("queue-announce");
   const soundControl = document.getElementById("sound-control");
@@ -19,10 +22,9 @@
   const soundBlocked = document.getElementById("sound-blocked");
   // Per person: a shared school computer keeps each team member's own choice.
   const SOUND_KEY = "schoolwell.queue.sound." + (soundToggle ? soundToggle.dataset.user : "");
-  const URGENT_HEADER = "X-Urgent-Unclaimed";
+  const URGENT_HEADER = "X-Urgent-By-School";
   // Never re-read for the countdown more often than this, whatever the server asks.
   const MIN_TICK_MS = 15000;
-  const PRESENCE_REFRESH_MS = 45000;
   // A lost event about an item this page has never seen leaves no version gap to notice
   // (measured under load by bench/load.py): a quiet full re-read every two minutes while
   // the page is visible, and on coming back to it, bounds how long a screen can be stale.
@@ -36,6 +38,9 @@
   // not reconnect; a reload goes through sign-in and the server's checks again.
   const SIGNED_OUT = 4401;
   const versions = new Map();
+  // Unclaimed urgent items per school, each as of when the server read it: {n, at}. A school
+  // the last full read did not name had none as of `base`.
+  const urgent = { base: 0, schools: new Map() };
   const timers = [];
   let ended = false;
   let delay = 1000;
@@ -51,14 +56,12 @@
     return query ? path + "?" + query : path;
   }
 
-  function rows() {
-    return table.querySelectorAll("tbody tr[id^='intake-']");
-  }
+  const rows = live.rows;
 
   function remember() {
     versions.clear();
     rows().forEach(function (row) {
-      versions.set(row.id.slice(7), Number(row.dataset.version));
+      versions.set(live.idOf(row), Number(row.dataset.version));
     });
   }
 
@@ -74,11 +77,34 @@
     });
   }
 
-  function showCount(count) {
-    if (ended || count === null || !/^\d+$/.test(count)) return;
-    document.title = count === "0"
+  function showCount() {
+    if (ended) return;
+    let count = 0;
+    urgent.schools.forEach(function (school) { count += school.n; });
+    document.title = count === 0
       ? table.dataset.titleCalm
-      : table.dataset.titleUrgent.replace("#", count);
+      : table.dataset.titleUrgent.replace("#", String(count));
+  }
+
+  // A full count from the server (the page, or a re-read's header): every school as of `at`.
+  function countAll(text) {
+    let read;
+    try { read = JSON.parse(text); } catch (error) { return; }
+    if (!read || typeof read.at !== "number" || read.at < urgent.base) return;
+    urgent.base = read.at;
+    urgent.schools = new Map();
+    Object.keys(read.schools || {}).forEach(function (school) {
+      urgent.schools.set(school, { n: Number(read.schools[school]) || 0, at: read.at });
+    });
+    showCount();
+  }
+
+  // One school's count, brought by a pushed row: kept unless something newer is known.
+  function countSchool(school, n, at) {
+    const known = urgent.schools.get(String(school));
+    if (typeof at !== "number" || at < (known ? known.at : urgent.base)) return;
+    urgent.schools.set(String(school), { n: Number(n) || 0, at: at });
+    showCount();
   }
 
   // Re-read the rows when the first "time left" would change (seconds, from the server).
@@ -95,7 +121,8 @@
   async function fetchText(url) {
     const response = await fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
     if (!response.ok) throw new Error(response.status);
-    showCount(response.headers.get(URGENT_HEADER));
+    const counts = response.headers.get(URGENT_HEADER);
+    if (counts) countAll(counts);
     if (response.status === 204) return "";
     return response.text();
   }
@@ -180,10 +207,11 @@
     const html = await fetchText(withFilters(table.dataset.rows, { partial: "rows" }));
     if (ended) return;  // fetched before the session ended: not to be shown now
     document.getElementById("queue-rows").outerHTML = html;
+    rows().forEach(live.personalise);
     remember();
     regroup();
     scheduleTick();
-    cue(Array.from(rows()).filter(function (row) { return !before.has(row.id.slice(7)); }));
+    cue(Array.from(rows()).filter(function (row) { return !before.has(live.idOf(row)); }));
   }
 
   async function refreshRow(id) {
@@ -196,9 +224,8 @@
       regroup();
       return;
     }
-    const holder = document.createElement("tbody");
-    holder.innerHTML = html.trim();
-    const row = holder.firstElementChild;
+    const row = live.parse(html);
+    live.personalise(row);
     // A new row, or one whose place changed (urgency, target), needs the server's order.
     if (!existing || existing.dataset.rank !== row.dataset.rank) return refetchAll();
     const highlighted = existing.classList.contains("arrived-urgent");
@@ -208,17 +235,39 @@
     regroup();
   }
 
-  // Names of people looking at an item fade out when they stop (their heartbeat runs out
-  // without an event): rows showing someone are re-read now and then.
-  function refreshPresence() {
-    table.querySelectorAll("tbody tr[data-viewers]").forEach(function (row) {
-      refreshRow(row.id.slice(7)).catch(function () {});
-    });
+  // A changed intake's rows, as pushed. Without them (the server could not render) or when
+  // this screen's figures are its own (live.sharedView), the rows come over HTTP instead.
+  function received(event) {
+    const known = versions.get(String(event.intake));
+    if (known !== undefined && event.version > known + 1) return refetchAll();
+    if (event.rows === undefined) return refreshRow(event.intake);
+    countSchool(event.school, event.urgent, event.at);
+    if (!live.schoolShown(event.school)) return Promise.resolve();
+    if (!live.sharedView(event)) {
+      const ids = event.rows.map(function (row) { return row.id; })
+        .concat(event.gone.map(function (gone) { return gone.id; }));
+      return Promise.all(ids.map(refreshRow));
+    }
+    const arrived = live.apply(event, versions);
+    if (!rows().length) return refetchAll();  // the server's empty state
+    remember();
+    regroup();
+    cue(arrived);
+    return Promise.resolve();
+  }
+
+  // Who has an item open: names with ids, this person left out (live.setViewers).
+  function presence(event) {
+    const row = document.getElementById("intake-" + event.intake);
+    if (!row) return;
+    if (event.viewers) live.setViewers(row, event.viewers);
+    else refreshRow(event.intake).catch(function () {});
   }
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + table.dataset.socket);
+    const language = "?lang=" + encodeURIComponent(document.documentElement.lang || "");
+    const socket = new WebSocket(scheme + location.host + table.dataset.socket + language);
     let heard = Date.now();
     let retired = false;
     // Once: on close, or when the watchdog gives up on a socket that may never say "close"
@@ -250,16 +299,9 @@
       if (retired) return;
       heard = Date.now();
       const event = JSON.parse(message.data);
-      if (event.type === "queue.presence") {
-        if (document.getElementById("intake-" + event.intake)) {
-          refreshRow(event.intake).catch(function () {});
-        }
-        return;
-      }
+      if (event.type === "queue.presence") return presence(event);
       if (event.type !== "queue.changed") return;
-      const known = versions.get(String(event.intake));
-      const gap = known !== undefined && event.version > known + 1;
-      (gap ? refetchAll() : refreshRow(event.intake)).catch(refetchAll);
+      received(event).catch(refetchAll);
     });
     socket.addEventListener("close", function (event) {
       if (event.code !== SIGNED_OUT) return retire();
@@ -279,10 +321,11 @@
   }
 
   if (soundToggle) setUpSound();
+  countAll(table.dataset.urgent);
+  rows().forEach(live.personalise);
   remember();
   regroup();
   scheduleTick();
-  timers.push(setInterval(refreshPresence, PRESENCE_REFRESH_MS));
   timers.push(setInterval(function () {
     if (document.visibilityState === "visible") refetchAll().catch(function () {});
   }, RESYNC_MS));

@@ -6,22 +6,28 @@ from django.utils.translation import gettext_lazy as _
 from schoolwell import permissions
 from schoolwell.models import Category, User
 from support_team.models import CloseReason, Intake, StatusSeen, TimelineEntry
-from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re-exported)
+from support_team.selectors.presence import (  # noqa: F401  (re-exported)
     PRESENCE_TTL,
+    named,
+    presence_entries,
+    presence_for,
+    presence_key,
+    viewers_of,
+)
+from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re-exported)
     QUEUE_PAGE_SIZE,
     QueueFilters,
     category_names,
     next_tick,
     open_case_for,
     other_open_intakes,
-    presence_entries,
-    presence_for,
-    presence_key,
     queue_row,
     queue_rows,
     routable_services,
+    school_student_rows,
     source_category_slugs,
-    unclaimed_urgent_count,
+    unclaimed_urgent_at,
+    unclaimed_urgent_by_school,
 )
 
 

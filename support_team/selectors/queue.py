@@ -1,11 +1,9 @@
 """Reads of the live queue and the intake page: the rows (grouped by student, filtered by URL
 parameters), the categories each row shows, and who has each item open (presence)."""
 
-import logging
-import time
+import json
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
@@ -24,12 +22,9 @@ from django.urls import reverse
 from schoolwell.models import Category, Service, User
 from support_team.models import Case, Intake, TimelineEntry
 from support_team.selectors import time_left
-
-logger = logging.getLogger(__name__)
+from support_team.selectors.presence import viewers_of
 
 QUEUE_PAGE_SIZE = 100
-# Someone who has an intake open heartbeats every 30 s; three missed beats and they are gone.
-PRESENCE_TTL = 90
 
 
 @dataclass(frozen=True)
@@ -166,35 +161,52 @@ def category_names() -> dict[str, str]:
     return dict(Category.objects.values_list("slug", "name"))
 
 
-def _decorate(intakes: list[Intake], *, user: User) -> list[Intake]:
-    """Give each row its category names, the names of the others who have it open and its
-    time left (`time_left`), with one categories query, one cache read and one holidays
-    query for the whole list."""
+def _decorate(intakes: list[Intake], *, viewer_id: int | None) -> list[Intake]:
+    """Give each row its category names, who has it open and its time left (`time_left`),
+    with one categories query, one cache read and one holidays query for the whole list.
+    `viewers` names the others (the page's own person left out); `viewers_json` carries
+    everyone, with ids, for a row pushed to every screen of a school (queue.js leaves each
+    screen's own person out)."""
     time_left.annotate_time_left(intakes, now=time_left.clock())
     names = category_names()
-    viewers = presence_for(intake_ids=[i.pk for i in intakes], exclude_user_id=user.pk)
+    viewers = viewers_of([i.pk for i in intakes])
     for intake in intakes:
         slugs = [s for s in (getattr(intake, "source_categories", "") or "").split(",") if s]
         intake.category_names = [names.get(s, s) for s in slugs]
-        intake.viewers = viewers.get(intake.pk, [])
+        everyone = viewers.get(intake.pk, [])
+        intake.viewers = [name for uid, name in everyone if uid != viewer_id]
+        intake.viewers_json = json.dumps(everyone) if everyone else ""
     return intakes
 
 
 def queue_rows(*, user: User, filters: QueueFilters) -> list[Intake]:
     """The first page of the queue, ready to render."""
     rows = _ordered_rows(_filtered(user, filters), limit=QUEUE_PAGE_SIZE)
-    return _decorate(rows, user=user)
+    return _decorate(rows, viewer_id=user.pk)
 
 
-def unclaimed_urgent_count(*, user: User) -> int:
-    """Urgent items nobody has claimed yet across all of the user's queue, whatever the page
-    is filtered to (the tab title shows it, so a filter never hides one)."""
-    return (
-        Intake.objects.visible_to(user)
-        .exclude(status=Intake.Status.CLOSED)
+def _unclaimed_urgent(intakes: QuerySet[Intake]) -> dict[int, int]:
+    counts = (
+        intakes.exclude(status=Intake.Status.CLOSED)
         .filter(urgency=Intake.Urgency.URGENT, claimed_by__isnull=True)
-        .count()
+        .order_by()
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .values_list("school_id", "n")
     )
+    return dict(counts)
+
+
+def unclaimed_urgent_by_school(*, user: User) -> dict[int, int]:
+    """Urgent items nobody has claimed yet, per school of the user's queue, whatever the page
+    is filtered to (the tab title shows their sum, so a filter never hides one; a pushed row
+    brings its school's count, so the title stays true without a fetch). One query."""
+    return _unclaimed_urgent(Intake.objects.visible_to(user))
+
+
+def unclaimed_urgent_at(*, school_id: int) -> int:
+    """The same count for one school: what a row pushed to that school's screens carries."""
+    return _unclaimed_urgent(Intake.objects.filter(school_id=school_id)).get(school_id, 0)
 
 
 def next_tick(rows: list[Intake]) -> int:
@@ -208,7 +220,17 @@ def queue_row(*, user: User, intake: Intake, filters: QueueFilters) -> Intake | 
     page."""
     group = _ordered_rows(_filtered(user, filters).filter(student_id=intake.student_id), limit=None)
     row = next((i for i in group if i.pk == intake.pk), None)
-    return _decorate([row], user=user)[0] if row else None
+    return _decorate([row], viewer_id=user.pk)[0] if row else None
+
+
+def school_student_rows(*, school_id: int, student_id: int) -> list[Intake]:
+    """A student's open rows at one school, as every screen of that school's team shows them
+    unfiltered (every member of a school's team sees the same intakes there): what is
+    rendered once and pushed when one of them changes (support_team/live_rows.py)."""
+    intakes = Intake.objects.filter(school_id=school_id, student_id=student_id).exclude(
+        status=Intake.Status.CLOSED
+    )
+    return _decorate(_ordered_rows(intakes, limit=None), viewer_id=None)
 
 
 # --- the intake page ------------------------------------------------------------------------
@@ -263,38 +285,3 @@ def routable_services() -> QuerySet:
     return Service.objects.filter(
         active=True, provided_by="school", locale_id=Locale.get_default().pk
     ).order_by("order", "name")
-
-
-# --- presence: who has an intake open (kept in the cache, never in the database) -----------
-
-
-def presence_key(intake_id: int) -> str:
-    return f"support_team:presence:{intake_id}"
-
-
-def presence_entries(intake_ids: list[int]) -> dict[int, dict[int, tuple[float, str]]]:
-    """intake id -> {user id: (expiry, name)} of live viewers, in one cache read. A cache that
-    is down answers "nobody": presence is a courtesy and never breaks a page."""
-    if not intake_ids:
-        return {}
-    try:
-        found = cache.get_many([presence_key(pk) for pk in intake_ids])
-    except Exception:
-        logger.warning("cache unavailable; queue presence not shown")
-        return {}
-    now = time.time()
-    result = {}
-    for pk in intake_ids:
-        entries = found.get(presence_key(pk)) or {}
-        live = {int(uid): (exp, name) for uid, (exp, name) in entries.items() if exp > now}
-        if live:
-            result[pk] = live
-    return result
-
-
-def presence_for(*, intake_ids: list[int], exclude_user_id: int | None) -> dict[int, list[str]]:
-    """intake id -> names of the people (other than the asker) who have it open now."""
-    return {
-        pk: sorted(name for uid, (_exp, name) in live.items() if uid != exclude_user_id)
-        for pk, live in presence_entries(intake_ids).items()
-    }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from schoolwell import calendar, realtime
 from schoolwell.models import School, Student, User
+from support_team import live_rows
 from support_team.models import Intake, StatusSeen, TimelineEntry
 
 URGENT_TARGET = timedelta(hours=1)
@@ -33,10 +34,8 @@ def target_time(*, school: School, urgency: int, opened_at: datetime) -> datetim
 
 
 def _publish(intake: Intake) -> None:
-    realtime.broadcast_on_commit(
-        realtime.queue_group(intake.school_id),
-        {"type": "queue.changed", "intake": intake.pk, "version": intake.version},
-    )
+    """The school's queue screens hear of it after commit, with its rows rendered once."""
+    realtime.broadcast_on_commit(realtime.queue_group(intake.school_id), live_rows.changed(intake))
 
 
 @transaction.atomic

@@ -177,9 +177,9 @@ def intake_close(*, intake: Intake, reason: str, note: str = "", by: User) -> In
 def intake_presence_mark(*, intake: Intake, user: User, leaving: bool = False) -> bool:
     """Record that `user` has the intake open (a heartbeat) or has left it, in the cache for
     PRESENCE_TTL seconds. Not a state change: no version, no history. When the set of people
-    looking changes, the queue hears a `queue.presence` event (the intake's id only) and
-    re-fetches that row. Returns whether the set changed. A cache that is down changes
-    nothing and breaks nothing."""
+    looking changes, the queue hears a `queue.presence` event naming them all (ids and names),
+    and each screen shows the others without a fetch. Returns whether the set changed. A
+    cache that is down changes nothing and breaks nothing."""
     key = selectors.presence_key(intake.pk)
     now = time.time()
     try:
@@ -204,8 +204,9 @@ def intake_presence_mark(*, intake: Intake, user: User, leaving: bool = False) -
     changed = set(live) != before
     if changed:
         # Sent now, not on commit: nothing in the database changed, so there is nothing to
-        # wait for (and no version: the queue re-reads the row whatever it holds).
+        # wait for (and no version: the screens take the names whatever they hold).
         realtime.send_now(
-            realtime.queue_group(intake.school_id), {"type": "queue.presence", "intake": intake.pk}
+            realtime.queue_group(intake.school_id),
+            {"type": "queue.presence", "intake": intake.pk, "viewers": selectors.named(live)},
         )
     return changed

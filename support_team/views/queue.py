@@ -1,3 +1,6 @@
+import json
+import time
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +16,8 @@ from support_team.models import Intake, TimelineEntry
 from support_team.selectors.access import intake_for
 
 URGENT_HEADER = "X-Urgent-Unclaimed"
+# The same count per school, as of when it was read: {"at": seconds, "schools": {id: n}}.
+URGENT_SCHOOLS_HEADER = "X-Urgent-By-School"
 
 
 def _filter_form(request: HttpRequest) -> QueueFilterForm:
@@ -23,46 +28,59 @@ def _filter_form(request: HttpRequest) -> QueueFilterForm:
 @permissions.require(permissions.can_use_queue)
 def queue(request: HttpRequest) -> HttpResponse:
     """The live queue, narrowed by URL parameters (invalid ones are dropped). The page and its
-    live updates render the same row partial; with ?partial=rows only the table body is sent
-    (what the page re-fetches after a gap, with the same parameters)."""
+    live updates (support_team/live_rows.py) render the same row partial; with ?partial=rows
+    only the table body is sent (what the page re-fetches after a gap, with the same
+    parameters)."""
     form = _filter_form(request)
     intakes = selectors.queue_rows(user=request.user, filters=form.filters)
     template = "support_team/queue.html"
     if request.GET.get("partial") == "rows":
         template += "#rows"
-    urgent = selectors.unclaimed_urgent_count(user=request.user)
+    at = time.time()
+    urgent = selectors.unclaimed_urgent_by_school(user=request.user)
     context = {
         "intakes": intakes,
         "now": timezone.now(),
         "filter_form": form,
         "filtered": form.filters != selectors.QueueFilters(),
-        "urgent_unclaimed": urgent,
+        "urgent_unclaimed": sum(urgent.values()),
+        # Per school, as of `at`: a row pushed later brings its school's count (queue.js).
+        "urgent_json": _urgent_json(urgent, at),
+        "page_size": selectors.QUEUE_PAGE_SIZE,
         "tick": selectors.next_tick(intakes),
         "heartbeat_ms": round(heartbeat.interval() * 1000),
     }
-    return _with_count(render(request, template, context), urgent)
+    return _with_count(render(request, template, context), urgent, at)
 
 
-def _with_count(response: HttpResponse, urgent: int) -> HttpResponse:
-    """The live page keeps its tab title's count from this header on every re-read, the
-    answers with no body (204) included."""
-    response[URGENT_HEADER] = str(urgent)
+def _urgent_json(urgent: dict[int, int], at: float) -> str:
+    return json.dumps({"at": at, "schools": urgent})
+
+
+def _with_count(response: HttpResponse, urgent: dict[int, int], at: float) -> HttpResponse:
+    """The live page keeps its tab title's count from these headers on every re-read, the
+    answers with no body (204) included: the total, and the counts per school that pushed
+    rows update (queue.js)."""
+    response[URGENT_HEADER] = str(sum(urgent.values()))
+    response[URGENT_SCHOOLS_HEADER] = _urgent_json(urgent, at)
     return response
 
 
 @permissions.require(permissions.can_use_queue)
 def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
-    """One row, for a socket event, under the page's filters. 204 when the intake is closed
-    or the filters leave it out: the page drops its row."""
+    """One row under the page's filters, for a screen whose filters (or whose other schools)
+    give the row other figures than the one pushed to every screen (queue.js). 204 when the
+    intake is closed or the filters leave it out: the page drops its row."""
     intake = intake_for(request.actor, pk)
     row = selectors.queue_row(
         user=request.user, intake=intake, filters=_filter_form(request).filters
     )
-    urgent = selectors.unclaimed_urgent_count(user=request.user)
+    at = time.time()
+    urgent = selectors.unclaimed_urgent_by_school(user=request.user)
     if row is None:
-        return _with_count(HttpResponse(status=204), urgent)
+        return _with_count(HttpResponse(status=204), urgent, at)
     context = {"intake": row, "now": timezone.now()}
-    return _with_count(render(request, "support_team/queue.html#row", context), urgent)
+    return _with_count(render(request, "support_team/queue.html#row", context), urgent, at)
 
 
 def _back(request: HttpRequest, intake: Intake) -> HttpResponse:

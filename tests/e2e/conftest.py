@@ -151,13 +151,34 @@ class _SharedConnections:
 
 
 class AsgiLiveServer:
-    def __init__(self, host: str, port: int):
+    def __init__(self, host: str, port: int, loop=None, shared: _SharedConnections | None = None):
         self.host, self.port = host, port
         self.url = f"http://{host}:{port}"
         self.ws_url = f"ws://{host}:{port}"
+        self.loop, self.shared = loop, shared
 
     def __str__(self) -> str:
         return self.url
+
+    def call(self, function, /, **kwargs):
+        """Run `function(**kwargs)` as one of this server's sync views would, and return
+        what it returns: on the server's loop, through sync_to_async, so the events it sends
+        leave through that loop as a request's do. (This thread runs Playwright's loop,
+        where a service's async_to_sync cannot run.)"""
+        import asyncio
+
+        from asgiref.sync import sync_to_async
+        from django.db import connections
+
+        shared = self.shared
+
+        async def run():
+            for alias, conn in shared.connections_override.items():
+                connections[alias] = conn
+            async with shared.one_at_a_time:
+                return await sync_to_async(function)(**kwargs)
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(30)
 
 
 @pytest.fixture(scope="session")
@@ -185,8 +206,9 @@ def asgi_live_server(django_db_setup):
     if added_host:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
     ready = threading.Event()
+    wrapped = _SharedConnections(ASGIStaticFilesHandler(application), shared)
     server = daphne.server.Server(
-        application=_SharedConnections(ASGIStaticFilesHandler(application), shared),
+        application=wrapped,
         endpoints=[f"tcp:port=0:interface={host}"],
         signal_handlers=False,
         verbosity=0,
@@ -203,8 +225,10 @@ def asgi_live_server(django_db_setup):
         pytest.fail("daphne did not bind a port")
     # The server touches the database only while a test runs, and the tests that use it are
     # transactional (their data must be committed for the server's connections to see it).
-    yield AsgiLiveServer(host, server.listening_addresses[0][1])
     from twisted.internet import reactor
+
+    loop = reactor._asyncioEventloop  # the asyncio reactor daphne installed
+    yield AsgiLiveServer(host, server.listening_addresses[0][1], loop, wrapped)
 
     reactor.callFromThread(server.stop)
     thread.join(10)

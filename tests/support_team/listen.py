@@ -29,3 +29,14 @@ def heard_by_queue(school, action, *, wait: float = 2.0, count: int = 1):
         return result, events
 
     return async_to_sync(run)()
+
+
+# What a queue event may carry (schoolwell/realtime.py): ids and a version, the school, and
+# the rows as every screen of that school shows them, rendered once per language.
+QUEUE_EVENT_KEYS = {"type", "intake", "version", "school", "text"}
+
+
+def ids_of(event: dict) -> dict:
+    """The ids and version of a queue event, after checking it carries nothing else."""
+    assert set(event) <= QUEUE_EVENT_KEYS, set(event) - QUEUE_EVENT_KEYS
+    return {key: event[key] for key in ("type", "intake", "version")}

@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from schoolwell.calendar import add_school_days
 from support_team.models import Intake
 from support_team.services import intake_open
 from tests.factories import enrolled_student
-from tests.support_team.listen import heard_by_queue
+from tests.support_team.listen import heard_by_queue, ids_of
 
 
 @pytest.mark.django_db(transaction=True)
@@ -27,8 +28,13 @@ def test_an_intake_is_announced_after_commit_with_ids_only(school_a, student_a, 
             )
 
     intake, events = heard_by_queue(school_a, submit)
-    assert events == [{"type": "queue.changed", "intake": intake.pk, "version": 1}]
-    assert "Sentinel" not in str(events)
+    [event] = events
+    assert ids_of(event) == {"type": "queue.changed", "intake": intake.pk, "version": 1}
+    # The summary travels only inside the row as the queue shows it, rendered once per
+    # language for every screen of the school.
+    for text in event["text"].values():
+        [row] = json.loads(text)["rows"]
+        assert row["id"] == intake.pk and "Sentinel words" in row["html"]
 
 
 @pytest.mark.django_db(transaction=True)

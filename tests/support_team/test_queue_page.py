@@ -188,9 +188,12 @@ def test_the_heartbeat_announces_only_changes_in_who_is_looking_and_never_bumps_
     url = reverse("support_team:presence", args=[intake.pk])
     assert client.post(url).status_code == 204
     assert client.post(url).status_code == 204  # a repeat heartbeat changes nothing
-    assert events == [{"type": "queue.presence", "intake": intake.pk}]
+    assert events == [
+        {"type": "queue.presence", "intake": intake.pk, "viewers": [[team_a.pk, str(team_a)]]}
+    ]
     assert client.post(url, {"leaving": "1"}).status_code == 204
     assert len(events) == 2
+    assert events[1]["viewers"] == []
     assert selectors.presence_for(intake_ids=[intake.pk], exclude_user_id=None) == {}
     intake.refresh_from_db()
     assert intake.version == 1
@@ -324,4 +327,8 @@ def test_an_open_queue_hears_presence_changes_as_ids_only(school_a, team_a, stud
         await communicator.disconnect()
         return event, quiet
 
-    assert async_to_sync(scenario)() == ({"type": "queue.presence", "intake": intake.pk}, True)
+    viewers = [[nadia.pk, str(nadia)]]
+    assert async_to_sync(scenario)() == (
+        {"type": "queue.presence", "intake": intake.pk, "viewers": viewers},
+        True,
+    )

@@ -17,6 +17,7 @@ from support_team.services.triage import (
     intake_to_case,
 )
 from tests.factories import member
+from tests.support_team.listen import ids_of
 from tests.support_team.triage.helpers import intake_lines
 
 # --- assign ---------------------------------------------------------------------------------
@@ -32,7 +33,7 @@ def test_assigning_gives_the_item_to_a_team_member_with_history_and_a_chronology
     assert assigned.claimed_at is not None
     assert assigned.history.count() == 2
     assert intake_lines(intake) == [f"Assigned to {nurse_a}"]
-    assert events == [
+    assert [(group, ids_of(event)) for group, event in events] == [
         (
             realtime.queue_group(intake.school_id),
             {"type": "queue.changed", "intake": intake.pk, "version": 2},
