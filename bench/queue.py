@@ -19,6 +19,7 @@
 
     .venv/bin/python bench/queue.py                 # SQLite file, about 3 minutes
     .venv/bin/python bench/queue.py --postgres      # throwaway PostgreSQL db on 127.0.0.1
+    .venv/bin/python bench/queue.py --page-only     # (a) only, with the rows re-read
 
 --postgres creates `queue_bench_<pid>` on postgres@127.0.0.1:5432 (trust auth) and drops it.
 Figures are printed next to their same-run floor; nothing is asserted. Loopback only.
@@ -83,7 +84,8 @@ def parent(args: argparse.Namespace) -> None:
         sys.exit(f"bench failed (exit {done.returncode})")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     print_page(result)
-    queue_live.print_push(result["push"])
+    if result["push"]:
+        queue_live.print_push(result["push"])
     print(
         f"\ntotal wall time {time.perf_counter() - started:.0f} s; load average "
         f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after ({os.cpu_count()} CPUs)"
@@ -95,17 +97,23 @@ def print_page(r: dict) -> None:
     print(f"\n== {r['label']} ==")
     print(f"data: {r['intakes']:,} open intakes at one school, seeded in {r['seed_s']:.1f} s")
     print(f"\n(a) the queue page, {p['runs']} GETs of each through the test Client (ms)")
-    print(f"    {'':<46}{'median':>8}{'p95':>8}  SQL  rows  KB")
+    print(f"    {'':<46}{'median':>8}{'p95':>8}  SQL  rows  KB  KB gzip")
     for key, label in (
         ("queue", "GET /team/queue/ (filters, groups, presence)"),
+        ("rows", "GET ?partial=rows (a screen's re-read)"),
         ("floor", "bare view: same rows, select_related"),
     ):
         row = p[key]
         print(
             f"    {label:<46}{row['p50'] * 1000:8.1f}{row['p95'] * 1000:8.1f}"
-            f"  {row['queries']:>3}  {row['rows']:>4} {row['kb']:>4.0f}"
+            f"  {row['queries']:>3}  {row['rows']:>4} {row['kb']:>4.0f} {row['kb_sent']:>6.1f}"
         )
     print(f"    ratio queue / floor (median): {p['queue']['p50'] / p['floor']['p50']:.2f}x")
+    rows, floor = p["rows"], p["floor"]
+    print(
+        f"    ratio re-read / floor: time (median) {rows['p50'] / floor['p50']:.2f}x, "
+        f"bytes {rows['kb'] / floor['kb']:.2f}x, bytes sent {rows['kb_sent'] / floor['kb_sent']:.2f}x"
+    )
 
 
 # --- child ------------------------------------------------------------------------------------
@@ -240,18 +248,24 @@ def measure_page(school, team) -> dict:
     assert first.status_code == 200, first.status_code
     rows = first.content.decode().count('id="intake-')
     install_floor(school, rows)
-    urls = {"queue": "/team/queue/", "floor": "/bench/floor/"}
+    # "rows" is what a screen re-reads after a gap or a reconnect (queue.js): the table body.
+    urls = {"queue": "/team/queue/", "rows": "/team/queue/?partial=rows", "floor": "/bench/floor/"}
     out = {"runs": PAGE_RUNS}
     for key, url in urls.items():
         for _ in range(WARMUP):
             client.get(url)
         with CaptureQueriesContext(connection) as sql:
             response = client.get(url)
+        queries = len(sql)  # before the next request starts (it clears the query log)
         assert response.status_code == 200, (url, response.status_code)
+        # As sent to a browser: GZipMiddleware compresses every page (with its padding).
+        sent = client.get(url, headers={"accept-encoding": "gzip"})
+        assert sent.get("Content-Encoding") == "gzip", url
         out[key] = {
-            "queries": len(sql),
+            "queries": queries,
             "rows": response.content.decode().count('id="intake-'),
             "kb": len(response.content) / 1024,
+            "kb_sent": len(sent.content) / 1024,
         }
     times = {key: [] for key in urls}
     for run in range(PAGE_RUNS):
@@ -308,8 +322,10 @@ def child(args: argparse.Namespace) -> None:
         import sqlite3
 
         label = f"SQLite {sqlite3.sqlite_version} (fresh file)"
-    log(f"(b) pushes to sockets ({time.perf_counter() - started:.0f} s since seeding began)")
-    push = queue_live.measure_push(args, REPO)
+    push = {}
+    if not args.page_only:
+        log(f"(b) pushes to sockets ({time.perf_counter() - started:.0f} s since seeding began)")
+        push = queue_live.measure_push(args, REPO)
     connection.close()
     print(
         json.dumps(
@@ -328,6 +344,7 @@ def main() -> None:
     parser.add_argument("--layers", default="memory,redis", help="memory, redis or both")
     parser.add_argument("--migrations", action="store_true", help="run the real migrations")
     parser.add_argument("--redis-url", default="", help="an existing Redis instead of a new one")
+    parser.add_argument("--page-only", action="store_true", help="(a) only, no sockets")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
