@@ -112,7 +112,8 @@ def print_page(r: dict) -> None:
     rows, floor = p["rows"], p["floor"]
     print(
         f"    ratio re-read / floor: time (median) {rows['p50'] / floor['p50']:.2f}x, "
-        f"bytes {rows['kb'] / floor['kb']:.2f}x, bytes sent {rows['kb_sent'] / floor['kb_sent']:.2f}x"
+        f"bytes {rows['kb'] / floor['kb']:.2f}x, "
+        f"bytes sent {rows['kb_sent'] / floor['kb_sent']:.2f}x"
     )
 
 
