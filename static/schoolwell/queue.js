@@ -37,12 +37,17 @@
   // or the person may no longer see this queue: stop, take the rows off the screen, and do
   // not reconnect; a reload goes through sign-in and the server's checks again.
   const SIGNED_OUT = 4401;
+  const MAX_RETRY_MS = 4000;
   const versions = new Map();
   // Unclaimed urgent items per school, each as of when the server read it: {n, at}. A school
   // the last full read did not name had none as of `base`.
   const urgent = { base: 0, schools: new Map() };
   const timers = [];
   let ended = false;
+  // Rows pushed while a full re-read is on its way: the re-read may have been read on the
+  // server before them, so they go back on top of it (live.apply skips what it has newer).
+  let reading = 0;
+  let pushedWhileReading = [];
   let delay = 1000;
   let connectedBefore = false;
   let audio = null;
@@ -204,11 +209,21 @@
   // --- keeping the table current ------------------------------------------------------------
   async function refetchAll() {
     const before = new Set(versions.keys());
-    const html = await fetchText(withFilters(table.dataset.rows, { partial: "rows" }));
+    reading += 1;
+    let html;
+    try {
+      html = await fetchText(withFilters(table.dataset.rows, { partial: "rows" }));
+    } finally {
+      reading -= 1;
+    }
     if (ended) return;  // fetched before the session ended: not to be shown now
     document.getElementById("queue-rows").outerHTML = html;
     rows().forEach(live.personalise);
     remember();
+    const pushed = pushedWhileReading;
+    if (!reading) pushedWhileReading = [];
+    pushed.forEach(function (event) { live.apply(event, versions); });
+    if (pushed.length) remember();
     regroup();
     scheduleTick();
     cue(Array.from(rows()).filter(function (row) { return !before.has(live.idOf(row)); }));
@@ -248,6 +263,7 @@
         .concat(event.gone.map(function (gone) { return gone.id; }));
       return Promise.all(ids.map(refreshRow));
     }
+    if (reading) pushedWhileReading.push(event);
     const arrived = live.apply(event, versions);
     if (!rows().length) return refetchAll();  // the server's empty state
     remember();
@@ -279,8 +295,10 @@
       status.textContent = status.dataset.offline;
       // Jittered: when a server process closes all its screens at once, they should not all
       // come back (and re-read the queue) in the same instant.
+      // The longest wait is 4 s (2-6 s jittered), so a screen is back within about 6 s of
+      // its server (or Redis) returning; bench/topology.py measures the catch-up.
       setTimeout(connect, delay * (0.5 + Math.random()));
-      delay = Math.min(delay * 2, 30000);
+      delay = Math.min(delay * 2, MAX_RETRY_MS);
     }
     const watchdog = setInterval(function () {
       if (Date.now() - heard <= SILENCE_MS) return;

@@ -81,3 +81,49 @@ def test_two_screens_get_each_row_with_the_event_and_fill_in_their_own_parts(
     finally:
         english.context.close()
         spanish.context.close()
+
+
+def test_a_row_pushed_while_the_whole_queue_is_re_read_stays_on_the_screen(
+    browser, asgi_live_server, school_a
+):
+    """The re-read is read on the server before the push and arrives after it: the pushed
+    row goes back on top of it instead of vanishing until the next event."""
+    ana = member(Role.SUPPORT, school=school_a, discipline=Discipline.COUNSELOR)
+    student = enrolled_student(school_a, legal_first_name="Ines", legal_last_name="Rocha")
+    page = new_page(browser, asgi_live_server)
+    held = []
+
+    def hold_first_re_read(route):
+        if held:
+            return route.continue_()
+        held.append((route, route.fetch()))  # read now, delivered when the test says
+
+    try:
+        open_queue(page, ana)
+        page.route(lambda url: "partial=rows" in url, hold_first_re_read)
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        for _ in range(200):  # the handler runs while Playwright waits
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the page did not re-read the queue"
+
+        intake = asgi_live_server.call(
+            intake_open,
+            school=school_a,
+            student=student,
+            source=Intake.Source.STAFF_NOTE,
+            summary="Left class in tears",
+        )
+        row = page.locator(f"#intake-{intake.pk}")
+        expect(row).to_be_visible()  # pushed
+
+        page.evaluate("document.getElementById('queue-rows').dataset.before = 'yes'")
+        route, stale = held[0]
+        route.fulfill(response=stale)  # the re-read, without the row
+        page.wait_for_function("!document.getElementById('queue-rows').dataset.before")
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text("Ines")
+        assert still_the_same_document(page)
+    finally:
+        page.context.close()
