@@ -19,11 +19,11 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+import live_servers as live
 
 HOST = "127.0.0.1"
 VENV_BIN = "/opt/schoolwell/.venv/bin/"  # where the units expect the programs
@@ -56,10 +56,7 @@ http {{
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
+free_port = live.free_port
 
 
 def nginx_binary() -> str:
@@ -156,17 +153,10 @@ class Servers:
         return process
 
     def wait_for_port(self, name: str, port: int, timeout: float = 180) -> None:
-        process = self.running[name]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}:\n{self.tail(name)}")
-            try:
-                with socket.create_connection((HOST, port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"{name} did not listen on {port} within {timeout} s")
+        try:
+            live.wait_for_port(port, self.running[name], name, timeout)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}:\n{self.tail(name)}") from None
 
     def tail(self, name: str, size: int = 3000) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")[-size:]
