@@ -9,11 +9,18 @@ password.
   (synchronous_commit=off): a transactional test empties every table with one TRUNCATE when
   it ends, which took 3.5 s waiting for the disk and takes 0.3 s without. A crash could lose
   the last commits, which in a test database nobody keeps is nothing.
+- On PostgreSQL, a transactional test empties the tables with DELETE, not TRUNCATE: TRUNCATE
+  gives each of the ~250 tables and their indexes new files, about 0.7 s on a quiet machine
+  and 2.5 s per browser test in a full run; DELETE of the few rows a test leaves takes 0.08
+  s. Django's foreign keys on PostgreSQL are DEFERRABLE INITIALLY DEFERRED and the flush
+  runs in one transaction, so the order of the tables does not matter. A test that asks for
+  reset sequences still gets TRUNCATE ... RESTART IDENTITY.
 - Static URLs keep their source names, whatever a local `make demo` collected: the live test
   servers serve static files from the sources, which have no content-hashed names
   (tests/test_deploy.py checks the hashed names production serves)."""
 
 from django.conf import settings
+from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test.signals import setting_changed
 
 MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -36,3 +43,19 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     _options = _database.setdefault("OPTIONS", {})
     if NO_WAIT not in _options.get("options", ""):
         _options["options"] = f"{_options.get('options', '')} {NO_WAIT}".strip()
+
+
+_truncate = DatabaseOperations.sql_flush
+
+
+def _delete_rows(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    if reset_sequences or not tables:
+        return _truncate(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    return [
+        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};" for t in tables
+    ]
+
+
+DatabaseOperations.sql_flush = _delete_rows
