@@ -157,6 +157,9 @@ def main() -> None:
     parser.add_argument("--fault", action="store_true", help="Redis down 10 s mid-run")
     parser.add_argument("--short", action="store_true", help="20/2/3, 20 s, with the fault")
     parser.add_argument("--json", default="", help="also write the figures to this file")
+    parser.add_argument(
+        "--template", default="", help="a migrated database to copy instead of migrating anew"
+    )
     cfg = parser.parse_args()
     if cfg.short:
         cfg.clients, cfg.teachers, cfg.students, cfg.seconds, cfg.fault = 20, 2, 3, 20.0, True
@@ -164,7 +167,8 @@ def main() -> None:
     print("command:", " ".join([".venv/bin/python", "bench/load.py", *sys.argv[1:]]), flush=True)
     load_before, started = os.getloadavg()[0], time.perf_counter()
     db = f"load_bench_{os.getpid()}"
-    subprocess.run(["createdb", "-h", PG_HOST, "-U", PG_USER, db], check=True)
+    copy = ["-T", cfg.template] if cfg.template else []
+    subprocess.run(["createdb", "-h", PG_HOST, "-U", PG_USER, *copy, db], check=True)
     redis, daphne = {}, None
     try:
         redis["process"], url = live.start_redis()
@@ -185,8 +189,9 @@ def main() -> None:
         from django.db import connection
         from django.utils import timezone
 
-        log("migrating the throwaway database")
-        call_command("migrate", verbosity=0)
+        if not cfg.template:
+            log("migrating the throwaway database")
+            call_command("migrate", verbosity=0)
         log("seeding")
         seeded = seed(cfg)
         cfg.today = timezone.localdate().isoformat()

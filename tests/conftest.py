@@ -17,7 +17,11 @@ import tests.quick_settings  # noqa: F401  (first: before tests/factories.py has
 from schoolwell.models import Discipline, Role
 from tests.factories import SchoolFactory, enrolled_student, member
 from tests.hypothesis_profiles import profile_name  # noqa: F401  (loads the profile first)
-from tests.reused_db import django_db_modify_db_settings, django_db_setup  # noqa: F401
+from tests.reused_db import (  # noqa: F401
+    django_db_modify_db_settings,
+    django_db_setup,
+    pristine_database,
+)
 
 REQUIRED = {m.strip() for m in os.environ.get("SCHOOLWELL_REQUIRE", "").split(",") if m.strip()}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -7,7 +7,12 @@ locales); in one run that is harmless, because pytest-django runs them last, but
 database would start the next run without those rows. So a kept SQLite file is copied aside
 once its migrations are applied (`<name>.pristine`, a few MB) and copied back before the
 next run applies any new ones. CI builds fresh in-memory databases and skips all this. A
-kept PostgreSQL database is not copied: the Makefile reuses only SQLite ones."""
+kept PostgreSQL database is not copied: the Makefile reuses only SQLite ones.
+
+On PostgreSQL, a run that holds a test asking for `pristine_database` (tests/test_load.py
+starts bench/load.py's own servers on a database of their own) gets a copy of the freshly
+migrated test database, made before any test runs (CREATE DATABASE ... TEMPLATE, about a
+second), so the bench starts from it instead of migrating again (about 45 s)."""
 
 import shutil
 import sqlite3
@@ -46,9 +51,42 @@ def django_db_modify_db_settings(
         shutil.copyfile(_pristine(path), path)
 
 
+PRISTINE = "pristine_database"
+
+
+_copy_key = pytest.StashKey[str]()
+
+
+def _postgres_copy() -> str:
+    """A copy of the migrated test database; the template may have no other session open."""
+    name = f"{connection.settings_dict['NAME']}_pristine"
+    quote = connection.ops.quote_name
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+        cursor.execute(
+            f"CREATE DATABASE {quote(name)} TEMPLATE {quote(connection.settings_dict['NAME'])}"
+        )
+    return name
+
+
+def _postgres_drop(name: str) -> None:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb: bool):
-    """The test database, migrated; a kept one is copied aside before any test runs."""
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb: bool, request):
+    """The test database, migrated; a kept one is copied aside before any test runs, and so
+    is a PostgreSQL one a test of this run will start a server of its own on."""
+    wanted = any(PRISTINE in getattr(item, "fixturenames", ()) for item in request.session.items)
+    if connection.vendor == "postgresql" and wanted:
+        with django_db_blocker.unblock():
+            request.config.stash[_copy_key] = _postgres_copy()
+        yield
+        with django_db_blocker.unblock():
+            _postgres_drop(request.config.stash[_copy_key])
+        return
     path = _kept_sqlite_file(connection.settings_dict["NAME"])
     if path is not None and django_db_keepdb:
         with django_db_blocker.unblock():
@@ -59,3 +97,11 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb: bool):
             finally:
                 copy.close()
     yield
+
+
+@pytest.fixture(scope="session")
+def pristine_database(django_db_setup, request) -> str:
+    """The name of a PostgreSQL database as migrations left it, for a server a test starts."""
+    if _copy_key not in request.config.stash:
+        pytest.fail("pristine_database needs PostgreSQL (DATABASE_URL)")
+    return request.config.stash[_copy_key]
