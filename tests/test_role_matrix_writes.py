@@ -48,18 +48,34 @@ def tables() -> dict[str, str]:
     return found
 
 
-def snapshot() -> dict[str, list[tuple]]:
-    """Every row of those tables, read raw (about 130 small queries, no ORM in between)."""
-    quote = connection.ops.quote_name
+def snapshot() -> dict[str, object]:
+    """Every row of those tables, read raw (no ORM in between). On PostgreSQL one query gives
+    each table's rows as one digest (a round trip instead of about 130: a fifth of this
+    module's time there); elsewhere the rows themselves, a small query per table."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(DIGESTS)
+            return dict(zip(TABLES, cursor.fetchone(), strict=True))
         state = {}
         for key, table in TABLES.items():
-            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY 1")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608
             state[key] = cursor.fetchall()
     return state
 
 
+def digests() -> str:
+    """One row: per table, the md5 of its rows' text, sorted (the same rows give the same
+    digest whatever order they were written in)."""
+    quote = connection.ops.quote_name
+    return "SELECT " + ", ".join(  # noqa: S608
+        f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+        f"FROM {quote(table)} t)"
+        for table in TABLES.values()
+    )
+
+
 TABLES = tables()
+DIGESTS = digests()
 
 
 def changed(before: dict, after: dict) -> list[str]:
