@@ -42,9 +42,29 @@ def _missing(marker: str) -> str | None:
     return None
 
 
+def _django_group(item) -> int:
+    """pytest-django's order (it sorts first): tests in a rolled-back transaction, then the
+    ones that empty the tables when they end, then those without the database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return 1
+    if {"transactional_db", "live_server"} & fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
 def pytest_collection_modifyitems(items):
-    # Browser tests last: Playwright's event loop must not be alive while others run.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Browser tests last: Playwright's event loop must not be alive while others run. A test
+    # marked long (a migration test takes 30 s) starts first within its group: last, it
+    # would keep one worker busy while the other has nothing left to run.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is not None,
+            _django_group(item),
+            item.get_closest_marker("long") is None,
+        )
+    )
 
 
 def pytest_runtest_setup(item):

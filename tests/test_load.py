@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db]
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.long
 def test_the_short_load_run_loses_nothing_and_every_screen_catches_up(tmp_path, pristine_database):
     figures = tmp_path / "load.json"
     run = subprocess.run(

@@ -35,6 +35,7 @@ def both_widths(page, name: str) -> None:
     assert width <= 360, f"{name}: the page scrolls sideways at 360 px ({width} px)"
 
 
+@pytest.mark.long
 def test_a_packet_is_easy_to_finish_and_hard_to_get_wrong(browser, live_server):
     # The flush of a transactional test takes Wagtail's default locale with it; the queue
     # item's page lists the school services of that locale.

@@ -32,6 +32,7 @@ def trail(page) -> str:
     return page.locator(".transfer-trail").inner_text()
 
 
+@pytest.mark.long
 def test_a_packet_follows_a_student_to_the_next_school(browser, live_server, schools):
     middle, high = schools
     sender = member(Role.SUPPORT, school=middle, discipline=Discipline.SOCIAL_WORKER)

@@ -105,6 +105,7 @@ def write_before_the_move(old, concern, case, report) -> dict:
     }
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_the_catalogue_written_before_the_move_is_the_cores_after_it():
     concern, case, report = records_that_do_not_move()

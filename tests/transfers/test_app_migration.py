@@ -98,6 +98,7 @@ def write_before_the_move(old, school, student, lead) -> dict:
     }
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_a_packet_and_its_history_written_before_the_move_are_the_transfers_apps_after_it():
     school = SchoolFactory()

@@ -27,6 +27,7 @@ def latest() -> list:
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_rows_and_content_types_written_before_the_move_are_the_trends_apps_after_it():
     school = SchoolFactory()
