@@ -97,6 +97,17 @@ def test_the_upload_cap_of_nginx_fits_the_roster_upload_cap():
     assert MAX_ZIP_BYTES < megabytes <= MAX_ZIP_BYTES + 2 * 1024**2
 
 
+def test_a_failed_handshake_never_takes_a_socket_process_out_of_rotation():
+    # While Redis is away every handshake fails; with nginx's default (max_fails=1) each
+    # failure took that process out for 10 s, and "no live upstreams" (502) outlived the
+    # outage by up to a minute (bench/topology.py, docs/performance.md).
+    block = re.search(r"upstream schoolwell_sockets \{(.*?)\}", SITE.read_text(), re.S)
+    assert block, "no socket upstream in the nginx site"
+    servers = re.findall(r"^\s*server (.+);", block.group(1), re.M)
+    assert len(servers) == 2
+    assert all("max_fails=0" in server.split() for server in servers), servers
+
+
 def test_the_env_example_names_every_variable_the_settings_read():
     read = set()
     for source in ("schoolwell/settings.py", "schoolwell/signin_settings.py"):
