@@ -6,9 +6,9 @@ password.
   of a second each time. PBKDF2 stays next in the list, so a hash made on the real settings
   (a subprocess, the demo seed before this ran) still checks. No test is about the hasher.
 - On PostgreSQL, test connections commit without waiting for the disk
-  (synchronous_commit=off): a transactional test empties every table with one TRUNCATE when
-  it ends, which took 3.5 s waiting for the disk and takes 0.3 s without. A crash could lose
-  the last commits, which in a test database nobody keeps is nothing.
+  (synchronous_commit=off): the live servers' and transactional tests' commits (emptying
+  the tables after such a test took 3.5 s waiting for the disk). A crash could lose the
+  last commits, which in a test database nobody keeps is nothing.
 - On PostgreSQL, a transactional test empties the tables with DELETE, not TRUNCATE: TRUNCATE
   gives each of the ~250 tables and their indexes new files, about 0.7 s on a quiet machine
   and 2.5 s per browser test in a full run; DELETE of the few rows a test leaves takes 0.08
