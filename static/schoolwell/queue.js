@@ -295,8 +295,9 @@
       status.textContent = status.dataset.offline;
       // Jittered: when a server process closes all its screens at once, they should not all
       // come back (and re-read the queue) in the same instant.
-      // The longest wait is 4 s (2-6 s jittered), so a screen is back within about 6 s of
-      // its server (or Redis) returning; bench/topology.py measures the catch-up.
+      // The longest wait is 4 s (2-6 s jittered): a screen tries again within about 6 s of
+      // its server (or Redis) returning. How soon it is caught up also depends on the server
+      // answering the re-read; bench/topology.py measures that.
       setTimeout(connect, delay * (0.5 + Math.random()));
       delay = Math.min(delay * 2, MAX_RETRY_MS);
     }
