@@ -15,6 +15,7 @@ from django.db import connection
 
 import tests.quick_settings  # noqa: F401  (first: before tests/factories.py hashes)
 from schoolwell.models import Discipline, Role
+from tests import template_db
 from tests.factories import SchoolFactory, enrolled_student, member
 from tests.hypothesis_profiles import profile_name  # noqa: F401  (loads the profile first)
 from tests.reused_db import (  # noqa: F401
@@ -42,6 +43,9 @@ def _missing(marker: str) -> str | None:
     return None
 
 
+NO_DATABASE = 2
+
+
 def _django_group(item) -> int:
     """pytest-django's order (it sorts first): tests in a rolled-back transaction, then the
     ones that empty the tables when they end, then those without the database."""
@@ -51,16 +55,28 @@ def _django_group(item) -> int:
         return 1
     if {"transactional_db", "live_server"} & fixtures:
         return 1
-    return 0 if marker or "db" in fixtures else 2
+    return 0 if marker or "db" in fixtures else NO_DATABASE
+
+
+def pytest_configure(config):
+    template_db.start(config)
+
+
+def pytest_unconfigure(config):
+    template_db.stop(config)
 
 
 def pytest_collection_modifyitems(items):
-    # Browser tests last: Playwright's event loop must not be alive while others run. A test
-    # marked long (a migration test takes 30 s) starts first within its group: last, it
-    # would keep one worker busy while the other has nothing left to run.
+    # Browser tests last: Playwright's event loop must not be alive while others run. Tests
+    # without the database first: they run while the run's template database is built
+    # (tests/template_db.py), on a core that would otherwise wait; the database ones then
+    # keep pytest-django's order. A test marked long (a migration test takes 30 s) starts
+    # first within its group: last, it would keep one worker busy while the other has
+    # nothing left to run.
     items.sort(
         key=lambda item: (
             item.get_closest_marker("browser") is not None,
+            _django_group(item) != NO_DATABASE,
             _django_group(item),
             item.get_closest_marker("long") is None,
         )

@@ -22,6 +22,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests import template_db
+
 
 def _kept_sqlite_file(name: str | None) -> Path | None:
     engine = settings.DATABASES["default"]["ENGINE"]
@@ -41,7 +43,9 @@ def django_db_modify_db_settings(
     django_db_modify_db_settings, django_db_keepdb: bool, django_db_createdb: bool
 ) -> None:
     """Runs once the worker's suffix (_gw0, ...) is on the name, before the database is set
-    up: put the copy made after migrating back in place."""
+    up: put the copy made after migrating back in place, or start from the run's template
+    (tests/template_db.py) when the database is built fresh."""
+    template_db.use(settings.DATABASES["default"])
     path = _kept_sqlite_file(settings.DATABASES["default"].get("TEST", {}).get("NAME"))
     if path is None or not django_db_keepdb or django_db_createdb:
         return
