@@ -2,8 +2,9 @@
 
 The machines CI runs on change speed during a session (a shared host): on one, collecting the
 suite alone (`pytest --collect-only`) took 11.6 s and, an hour later, 16.4 s; `.ci/run` took
-775 s before it slowed and 1,139 s after, on a commit that does less work. .ci/run prints this reading before and
-after the tests, so a CI time can be read against the speed it ran at. Standard library only.
+775 s before it slowed and 1,139 s after, on a commit that does less work. .ci/run prints
+this reading before and after the tests, so a CI time can be read against the speed it ran
+at. Standard library only.
 
     python3 bench/cpu_speed.py        # seconds for the work; lower is faster"""
 
