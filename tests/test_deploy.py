@@ -278,8 +278,9 @@ def _heartbeat(socket_url: str, cookie: str, origin: str):
 def test_collectstatic_gives_every_static_file_a_content_hashed_name(settings, tmp_path):
     """Every static file, Wagtail's and the admin's included, gets its content-hashed name:
     a stylesheet that names a file which is not there fails collectstatic here, as it would
-    in production. The same manifest storage as production's, without the .gz and .br copies
-    (compressing cannot fail on a name; the topology test below checks what it serves)."""
+    in production. Django's manifest storage: production's (schoolwell/static_storage.py)
+    extends it with the .gz and .br copies, whose brotli is the slow part; the topology test
+    below checks what is served compressed."""
     manifest = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": manifest}}
