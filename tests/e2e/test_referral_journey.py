@@ -3,6 +3,7 @@ refers a student with consent; the partner signs in to the portal, accepts and m
 help"; the case shows each step."""
 
 import pytest
+from playwright.sync_api import expect
 
 from community_links.models import Referral
 from schoolwell.models import Disclosure, Role
@@ -64,7 +65,7 @@ def test_a_referral_closes_the_loop(browser, live_server, school_a):
     ppage.wait_for_url("**/partners/**")
     screenshot(ppage, "referral-3-partner-portal")
     ppage.get_by_role("link", name="Lucia Marquez").click()
-    assert ppage.get_by_text("Family needs weekend groceries.").is_visible()
+    expect(ppage.get_by_text("Family needs weekend groceries.")).to_be_visible()
     ppage.get_by_label("New status").select_option("accepted")
     ppage.get_by_role("button", name="Save the update").click()
     ppage.get_by_text("the school can see your update").wait_for()

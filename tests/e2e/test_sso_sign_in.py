@@ -4,6 +4,7 @@ factor rule, the refusals, and signing out at the provider."""
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from playwright.sync_api import expect
 
 from schoolwell.models import AccessLog, Role, User
 from self_report import demo
@@ -138,7 +139,7 @@ def test_signing_out_also_signs_out_at_the_provider(page, live_server, riverbend
     assert any("/session/end" in url and "id_token_hint=" in url for url in visited)
     # Signed out at the provider too: its own sign-in page is asked for again.
     page.get_by_role("button", name="Sign in with Riverbend SSO").click()
-    assert page.get_by_label("Username or email").is_visible()
+    expect(page.get_by_label("Username or email")).to_be_visible()
 
 
 def test_a_student_of_an_sso_only_district_cannot_use_a_password(

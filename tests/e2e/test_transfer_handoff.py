@@ -7,6 +7,7 @@ item; both schools read the five-school-day deadline and the time left. Screensh
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from wagtail.models import Locale
 
 from schoolwell.models import Category, Discipline, Enrollment, Role
@@ -86,7 +87,7 @@ def test_a_packet_is_easy_to_finish_and_hard_to_get_wrong(browser, live_server):
     assert serious_violations(team) == []
     both_widths(team, "handoff-leave-out")
     team.get_by_role("button", name="Save the review").click()
-    assert team.get_by_text("Review saved.").is_visible()
+    expect(team.get_by_text("Review saved.")).to_be_visible()
 
     # The lead chooses two notes; the level she then picks would leave one behind.
     lead = new_page(browser, live_server)
@@ -115,11 +116,11 @@ def test_a_packet_is_easy_to_finish_and_hard_to_get_wrong(browser, live_server):
     approve.get_by_label("Team notes", exact=True).check()
     approve.get_by_label("Yes, leave the chosen notes above this level out").check()
     approve.get_by_role("button", name="Approve the packet").click()
-    assert lead.get_by_text("Approved. The packet can now be sent.").is_visible()
+    expect(lead.get_by_text("Approved. The packet can now be sent.")).to_be_visible()
     # The roster enrolls her at the high school; the packet reaches its queue on sending.
     Enrollment.objects.create(student=student, school=high, start_date=timezone.localdate())
     lead.get_by_role("button", name="Send within the district").click()
-    assert lead.locator("#packet-status").inner_text() == "Sent"
+    expect(lead.locator("#packet-status")).to_have_text("Sent")
 
     # The receiving team opens the packet from its queue item.
     intake = Intake.objects.get(source=Intake.Source.TRANSFER)

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from schoolwell.models import Discipline, Enrollment, Role
 from support_team.models import Intake
@@ -55,7 +56,7 @@ def test_a_packet_follows_a_student_to_the_next_school(browser, live_server, sch
     team.wait_for_url("**/transfers/*/")
     team.get_by_label("Consents on file").fill("Parent agreed to share with the next school")
     team.get_by_role("button", name="Save the review").click()
-    assert team.get_by_text("Review saved.").is_visible()
+    expect(team.get_by_text("Review saved.")).to_be_visible()
     screenshot(team, "transfer-draft")
     packet = TransferPacket.objects.get()
 
@@ -71,7 +72,7 @@ def test_a_packet_follows_a_student_to_the_next_school(browser, live_server, sch
     lead.wait_for_url(f"**/transfers/{packet.pk}/")
     assert lead.get_by_text("Approved. The packet can now be sent.").is_visible()
     lead.get_by_role("button", name="Send within the district").click()
-    assert lead.locator("#packet-status").inner_text() == "Sent"
+    expect(lead.locator("#packet-status")).to_have_text("Sent")
     screenshot(lead, "transfer-sent")
 
     # The receiving team sees it in its queue, opens it, accepts it.
@@ -94,7 +95,7 @@ def test_a_packet_follows_a_student_to_the_next_school(browser, live_server, sch
     assert "Viewed: " in trail(team) and "Accepted: not yet" in trail(team)
 
     inbox.get_by_role("button", name="Accept the packet").click()
-    assert inbox.get_by_text("Accepted. The student's chronology now links to it.").is_visible()
+    expect(inbox.get_by_text("Accepted. The student's chronology now links to it.")).to_be_visible()
     team.reload()
     assert "Accepted: not yet" not in trail(team)
     assert "Acknowledged: not yet" in trail(team)
@@ -104,7 +105,7 @@ def test_a_packet_follows_a_student_to_the_next_school(browser, live_server, sch
     sign_in(ack, receiver_lead)
     ack.goto(f"/transfers/{packet.pk}/")
     ack.get_by_role("button", name="Acknowledge receipt").click()
-    assert ack.get_by_text("Receipt acknowledged.").is_visible()
+    expect(ack.get_by_text("Receipt acknowledged.")).to_be_visible()
 
     team.reload()
     text = trail(team)
