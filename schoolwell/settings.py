@@ -319,10 +319,9 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "media")},
-    },
+    # What editors upload in the CMS (Wagtail's documents and images): the database, so that
+    # every node serves it (schoolwell/filestore.py), or the bucket with SHARED_STORAGE=s3.
+    "default": {"BACKEND": "schoolwell.filestore.MediaStorage", "OPTIONS": {"prefix": "media/"}},
     # Content-hashed names with .gz/.br copies (schoolwell/static_storage.py).
     "staticfiles": {"BACKEND": "schoolwell.static_storage.StaticStorage"},
     # Files another node's process may read (a roster upload the task worker imports): the
@@ -341,8 +340,13 @@ if envstr("SHARED_STORAGE", "database") == "s3":
             "file_overwrite": False,
         },
     }
+    STORAGES["default"] = {
+        "BACKEND": STORAGES["shared"]["BACKEND"],
+        # Signed links that expire: an image rendition is fetched straight from the bucket.
+        "OPTIONS": STORAGES["shared"]["OPTIONS"] | {"location": "media", "querystring_auth": True},
+    }
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = DATA_DIR / "media"  # on disk before 0015_media_to_database
 # Off unless DEBUG: WhiteNoise then serves collectstatic's output with its .gz/.br siblings
 # (`make demo` and docs/deploy.md run collectstatic); finders serve the sources, uncompressed.
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", DEBUG)
@@ -352,6 +356,9 @@ WAGTAIL_SITE_NAME = "SchoolWell"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt"]
+# Documents always pass through Wagtail's view, which checks their collection's privacy; with
+# a bucket, Wagtail would otherwise redirect to it.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Nothing leaves the server: no avatars from gravatar, no update or news checks.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False

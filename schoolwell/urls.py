@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from community_links.urls import partner_urlpatterns
 from schoolwell import cms_access, converters, views  # noqa: F401  (converters: <id:...>)
-from schoolwell.views import roster
+from schoolwell.views import media, roster
 
 # The admin signs in through allauth, so rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -23,6 +23,7 @@ urlpatterns = [
     path("cms/login/", cms_access.cms_login, name="wagtail_admin_login"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("media/<path:name>", media.media, name="media"),
     path("roster/import/", roster.roster_import, name="roster_import"),
     path("roster/import/<id:pk>/", roster.roster_import_detail, name="roster_import_detail"),
     path("sign-in/", include("schoolwell.sso.urls")),

@@ -1,7 +1,8 @@
 """No node-local state: two app nodes, each with its own DATA_DIR, behind one nginx, sharing
 only PostgreSQL and Redis. A roster upload node A takes is imported by node B's task worker
 (node A runs none); the session, its CSRF token and the import's page work whichever node
-answers. Started from deploy/'s own files, as tests/test_deploy.py does."""
+answers, and so do an editor's documents and images. Started from deploy/'s own files, as
+tests/test_deploy.py does."""
 
 import os
 import re
@@ -14,6 +15,7 @@ from django.test import Client
 
 from deploy.render import render
 from schoolwell.models import RosterImport, StoredFile, Student
+from tests.schoolwell.test_media import uploaded_document, uploaded_image
 from tests.schoolwell.test_roster_web import SHARED, sample_schools_admin, zipped
 from tests.test_deploy import (
     HOST,
@@ -111,6 +113,15 @@ def test_an_upload_node_a_takes_is_imported_by_node_b_and_either_node_serves_the
             page = http.get(f"http://{HOST}:{site_port}{detail}", timeout=60)
             assert page.status_code == 200 and "What changed" in page.text
         assert detail in servers.log("web-a") and detail in servers.log("web-b")
+
+        # What an editor uploaded (here, through this process) either node serves.
+        document = uploaded_document(b"Food pantry hours")
+        rendition = uploaded_image().get_rendition("max-20x20")
+        for node in (node_a, f"http://{HOST}:{port_b}"):
+            assert http.get(f"{node}{document.url}", timeout=60).content == b"Food pantry hours"
+            image = http.get(f"{node}{rendition.url}", timeout=60)
+            assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+        assert not list((tmp_path / "a").rglob("*.png")) + list((tmp_path / "b").rglob("*.png"))
     except Exception:
         print(servers.report(), file=sys.stderr)
         raise

@@ -42,6 +42,8 @@ CASE_ACTIONS = {
 ROUTES = {
     "home": (lambda ctx: reverse("home"), home_expectation()),
     "healthz": (lambda ctx: reverse("healthz"), dict.fromkeys(ROLES, 200)),
+    # Image renditions, public as Wagtail's media is; nothing else (tests/schoolwell/test_media.py).
+    "media": (lambda ctx: reverse("media", args=["images/missing.png"]), dict.fromkeys(ROLES, 404)),
     "support_team:queue": (lambda ctx: reverse("support_team:queue"), expect(TEAM)),
     "support_team:caseload": (lambda ctx: reverse("support_team:caseload"), expect(TEAM)),
     "roster_import": (lambda ctx: reverse("roster_import"), expect(ROSTER)),
