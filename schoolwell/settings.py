@@ -223,6 +223,9 @@ else:
 
 # Every open queue screen hears a heartbeat this often; see support_team/heartbeat.py.
 QUEUE_HEARTBEAT_SECONDS = envint("QUEUE_HEARTBEAT_SECONDS", 5)
+# Handshakes one socket process lets wait for the database at once; the next is told to try
+# again (schoolwell/handshakes.py).
+SOCKET_HANDSHAKES_AT_ONCE = envint("SOCKET_HANDSHAKES_AT_ONCE", 32)
 
 TASK_BACKEND = envstr("TASK_BACKEND", "immediate")
 if TASK_BACKEND not in ("immediate", "database"):

@@ -11,10 +11,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from schoolwell import live_sessions, permissions, realtime
+from schoolwell.handshakes import TRY_AGAIN_LATER
 from support_team import heartbeat
 
 logger = logging.getLogger(__name__)
-TRY_AGAIN_LATER = 4013  # 1013 in the application's range, which servers may send
 
 
 class QueueConsumer(AsyncJsonWebsocketConsumer):
@@ -27,7 +27,9 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         session = self.scope.get("session")
-        self.listener = await database_sync_to_async(live_sessions.admit)(
+        # A pooled thread, not the process's one shared thread (schoolwell/handshakes.py).
+        admit = database_sync_to_async(live_sessions.admit, thread_sensitive=False)
+        self.listener = await admit(
             self.scope.get("user"),
             getattr(session, "session_key", None),
             permissions.queue_school_ids,
