@@ -207,10 +207,11 @@ if REDIS_URL:
     # socket and popped them one at a time: with 200 queue screens, an event took 200 round
     # trips, and p95 push latency was 235 ms against 36 ms here (bench/queue.py). Pub/sub is
     # at-most-once with no buffer; the queue heartbeat (support_team/heartbeat.py) is how
-    # screens learn that they may have missed something.
+    # screens learn that they may have missed something. schoolwell/channel_layer.py: the
+    # same layer, reconnecting one coroutine at a time.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "schoolwell.channel_layer.PubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}],
                 "prefix": f"asgi{TEST_WORKER}",

@@ -31,7 +31,8 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 def _missing(marker: str) -> str | None:
     if marker == "postgres" and connection.vendor != "postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/schoolwell"
-    if marker == "redis" and "redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
+    in_memory = settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer")
+    if marker == "redis" and in_memory:
         return "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0"
     if marker == "browser":
         if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
