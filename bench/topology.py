@@ -18,6 +18,7 @@ Screens behave as static/schoolwell/queue.js does and speak both socket protocol
 
     .venv/bin/python bench/topology.py --short              # smoke run, both trees
     .venv/bin/python bench/topology.py --only old           # the full load, baseline only
+    .venv/bin/python bench/topology.py --vs-uvicorn         # this tree: daphne, then uvicorn
 
 Each tree gets its own throwaway database (created, migrated, seeded just before its run,
 dropped after) and its own private Redis. Loopback only, bounded in count and time. Exit 1
@@ -80,6 +81,11 @@ def options() -> argparse.Namespace:
     add("--short", action="store_true", help="a smoke run: 4 schools, 18 screens, 38 s")
     add("--baseline", default="65923e1", help="the old tree: a git ref of this repository")
     add("--only", choices=["new", "old"], help="run one tree only")
+    add(
+        "--vs-uvicorn",
+        action="store_true",
+        help="instead of the old tree, this tree again with uvicorn as the socket server",
+    )
     add("--schools", type=int, default=50)
     add("--screens-per-school", type=int, default=8)
     add("--incident-screens", type=int, default=100)
@@ -179,8 +185,9 @@ def run_side(cfg, side: str, tree: Path, folder: Path, secret: str) -> dict:
         run_in(tree, seed, env, "seeding")
         seeded = json.loads(seed_file.read_text())
 
-        log(f"{side}: starting nginx, gunicorn, 2 x daphne, the task worker")
-        servers = topo.start_topology(tree, folder, env, ports, cfg)
+        sockets = "uvicorn" if side == "uvicorn" else "daphne"
+        log(f"{side}: starting nginx, gunicorn, 2 x {sockets}, the task worker")
+        servers = topo.start_topology(tree, folder, env, ports, cfg, sockets)
         roots = {name: p.pid for name, p in servers.running.items()}
         roots["postgres"] = topo.postmaster_pid(PG + database)
         generators = start_generators(seeded, ports["site"], cfg)
@@ -211,11 +218,11 @@ def run_side(cfg, side: str, tree: Path, folder: Path, secret: str) -> dict:
         psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
-def ratios(new: dict, old: dict) -> None:
+def ratios(new: dict, old: dict, title: str) -> None:
     def ratio(a: float, b: float) -> str:
         return f"{a / b:.2f}x" if b else "n/a"
 
-    print("\n== new/old ==")
+    print(f"\n== {title} ==")
     rows = [
         ("push p95 (all schools, before the outage)", new["push"]["p95"], old["push"]["p95"]),
         ("push p50", new["push"]["p50"], old["push"]["p50"]),
@@ -236,7 +243,8 @@ def main() -> None:
     # systemd and timeout(1) stop with SIGTERM: clean up as for Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print("command:", " ".join([".venv/bin/python", "bench/topology.py", *sys.argv[1:]]))
-    sides = [s for s in ("new", "old") if cfg.only in (None, s)]
+    other = "uvicorn" if cfg.vs_uvicorn else "old"
+    sides = [s for s in ("new", other) if cfg.only in (None, s)]
     screens = cfg.schools * cfg.screens_per_school + cfg.incident_screens
     print(
         f"load: {cfg.schools} schools, {screens} screens (the incident school "
@@ -257,11 +265,11 @@ def main() -> None:
     results, missed = {}, {}
     try:
         for side in sides:
-            tree = REPO if side == "new" else baseline_tree(cfg.baseline, worktree.parent)
+            tree = REPO if side != "old" else baseline_tree(cfg.baseline, worktree.parent)
             results[side] = run_side(cfg, side, tree, tmp / side, secret)
             missed[side] = report(results[side])
         if len(results) == 2:
-            ratios(results["new"], results["old"])
+            ratios(results[sides[0]], results[sides[1]], f"{sides[0]}/{sides[1]}")
     finally:
         if worktree.exists():
             remove = ["git", "-C", str(REPO), "worktree", "remove", "--force", str(worktree)]

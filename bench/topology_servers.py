@@ -173,7 +173,20 @@ class Servers:
                 process.wait()
 
 
-def start_topology(tree: Path, tmp: Path, env: dict, ports: dict, cfg) -> Servers:
+def socket_server(tree: Path, port: int, server: str) -> list[str]:
+    """The sockets unit's ExecStart, or the same application under uvicorn (with uvloop,
+    httptools and the websockets library: its fastest setup), for --vs-uvicorn."""
+    if server == "daphne":
+        return exec_start(tree, "schoolwell-sockets@.service", str(port))
+    return [
+        *[PYTHON, "-m", "uvicorn", "schoolwell.asgi:application"],
+        *["--host", HOST, "--port", str(port), "--loop", "uvloop", "--ws", "websockets"],
+    ]
+
+
+def start_topology(
+    tree: Path, tmp: Path, env: dict, ports: dict, cfg, sockets: str = "daphne"
+) -> Servers:
     """nginx, gunicorn, two socket processes and the task worker, as the units start them,
     listening on `ports`; returns once every one of them accepts connections."""
     servers = Servers(tree, tmp)
@@ -183,7 +196,7 @@ def start_topology(tree: Path, tmp: Path, env: dict, ports: dict, cfg) -> Server
         {**env, "WEB_BIND": f"{HOST}:{ports['web']}"},
     )
     for name in ("asgi_1", "asgi_2"):
-        servers.start(name, exec_start(tree, "schoolwell-sockets@.service", str(ports[name])), env)
+        servers.start(name, socket_server(tree, ports[name], sockets), env)
     servers.start("tasks", exec_start(tree, "schoolwell-tasks.service"), env)
     site = tmp / "schoolwell.conf"
     site.write_text(render_site(tree, ports, Path(env["STATIC_ROOT"])))

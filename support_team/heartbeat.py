@@ -93,8 +93,10 @@ async def _beat(loop: asyncio.AbstractEventLoop) -> None:
                     await layer.receive(probe)
                     for group in list(_screens.get(loop, ())):
                         await layer.group_send(group, EVENT)
-            except Exception:  # TimeoutError included: a silent Redis is as bad as a dead one
-                logger.warning("channel layer unavailable; closing this process's queue screens")
+            except Exception as failure:  # TimeoutError too: a silent Redis is as bad as a dead one
+                logger.warning(
+                    "channel layer unavailable (%r); closing this process's queue screens", failure
+                )
                 if probe is not None:
                     await realtime.release(layer, probe)
                     probe = None
