@@ -27,9 +27,7 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         session = self.scope.get("session")
-        # A pooled thread, not the process's one shared thread (schoolwell/handshakes.py).
-        admit = database_sync_to_async(live_sessions.admit, thread_sensitive=False)
-        self.listener = await admit(
+        self.listener = await database_sync_to_async(live_sessions.admit)(
             self.scope.get("user"),
             getattr(session, "session_key", None),
             permissions.queue_school_ids,
