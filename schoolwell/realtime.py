@@ -21,9 +21,12 @@ from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+REDIS_LAYERS = (RedisChannelLayer, RedisPubSubChannelLayer)  # and subclasses (channel_layer.py)
 
 ALLOWED_EVENT_KEYS = frozenset({"type", "version", "intake", "school", "action", "text", "viewers"})
 # How long a request waits for the layer: a silent Redis (not refusing, just not answering)
@@ -82,7 +85,7 @@ def _run(send: Callable) -> None:
     no loop to go back to (a WSGI worker), else as before. Only the Redis layers keep
     connections per loop; the in-memory layer's queues belong to the loop that serves the
     sockets, so it is always reached through async_to_sync."""
-    if _outside_any_loop() and "Redis" in type(get_channel_layer()).__name__:
+    if _outside_any_loop() and isinstance(get_channel_layer(), REDIS_LAYERS):
         loop = _sending_loop()
         asyncio.run_coroutine_threadsafe(send(), loop).result(SEND_TIMEOUT + 1)
     else:

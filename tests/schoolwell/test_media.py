@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage, storages
 from PIL import Image as PillowImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
+from wagtail.models import Collection
 
 from schoolwell.models import StoredChunk, StoredFile
 
@@ -24,14 +25,20 @@ def png_bytes(size=(40, 30)) -> bytes:
     return out.getvalue()
 
 
+def root_collection() -> Collection:
+    """Wagtail's migration makes it; a transactional test before this one may have emptied
+    the tables."""
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
 def uploaded_document(text: bytes = b"Open weekdays 9 to 5.") -> Document:
-    return Document.objects.create(title="Hours", file=ContentFile(text, name="hours.txt"))
+    file = ContentFile(text, name="hours.txt")
+    return Document.objects.create(title="Hours", file=file, collection=root_collection())
 
 
 def uploaded_image() -> Image:
-    return Image.objects.create(
-        title="Map", file=ImageFile(io.BytesIO(png_bytes()), name="map.png")
-    )
+    file = ImageFile(io.BytesIO(png_bytes()), name="map.png")
+    return Image.objects.create(title="Map", file=file, collection=root_collection())
 
 
 def test_a_document_is_kept_in_the_database_and_served_by_wagtails_view(client):
