@@ -8,17 +8,13 @@ handshakes took longer than the socket server's 5 s handshake timeout, which the
 connection (nginx: "connection reset by peer while reading response header"), while the
 abandoned reads still ran, so the queue never drained for two minutes.
 
-HandshakeGate lets at most SOCKET_HANDSHAKES_AT_ONCE handshakes of a process do their reads
-at once. The next waits for a place for up to SOCKET_HANDSHAKE_WAIT_SECONDS, and is refused
-only then, before any database work, with TRY_AGAIN_LATER (the page retries after a jittered
-backoff of 2-6 s, static/schoolwell/queue.js). Every admitted handshake finishes well within
-the timeout, and no read is spent on a connection already cut; the short wait spares a screen
-the backoff when a place frees within a moment, as it does in a storm."""
+HandshakeGate lets at most SOCKET_HANDSHAKES_AT_ONCE handshakes of a process wait for their
+reads; the next is refused at once, before any database work, with TRY_AGAIN_LATER (the page
+retries after a jittered backoff, static/schoolwell/queue.js). Every admitted handshake then
+finishes well within the timeout, and no read is spent on a connection already cut."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 
 from channels.auth import AuthMiddlewareStack
@@ -26,7 +22,6 @@ from channels.middleware import BaseMiddleware
 from django.conf import settings
 
 TRY_AGAIN_LATER = 4013  # 1013 in the application's range, which servers may send
-POLL_SECONDS = 0.1
 _DONE = frozenset({"websocket.accept", "websocket.close", "websocket.http.response.start"})
 
 
@@ -38,7 +33,7 @@ class HandshakeGate(BaseMiddleware):
     async def __call__(self, scope, receive, send):
         if scope["type"] != "websocket":
             return await self.inner(scope, receive, send)
-        if not await self._place():
+        if self.waiting >= settings.SOCKET_HANDSHAKES_AT_ONCE:
             await receive()  # websocket.connect
             await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
             return None
@@ -60,16 +55,6 @@ class HandshakeGate(BaseMiddleware):
             return await self.inner(scope, receive, tracked)
         finally:
             answered()
-
-    async def _place(self) -> bool:
-        """Whether a place is free now or frees within the wait. Polled rather than queued
-        on an asyncio primitive: the application outlives any one event loop in tests."""
-        deadline = time.monotonic() + settings.SOCKET_HANDSHAKE_WAIT_SECONDS
-        while self.waiting >= settings.SOCKET_HANDSHAKES_AT_ONCE:
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(POLL_SECONDS)
-        return True
 
 
 def socket_stack(inner: Any) -> HandshakeGate:

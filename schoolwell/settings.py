@@ -224,10 +224,9 @@ else:
 
 # Every open queue screen hears a heartbeat this often; see support_team/heartbeat.py.
 QUEUE_HEARTBEAT_SECONDS = envint("QUEUE_HEARTBEAT_SECONDS", 5)
-# Handshakes one socket process lets read the database at once; the next waits up to this
-# long for a place, then is told to try again (schoolwell/handshakes.py).
+# Handshakes one socket process lets wait for the database at once; the next is told to try
+# again (schoolwell/handshakes.py).
 SOCKET_HANDSHAKES_AT_ONCE = envint("SOCKET_HANDSHAKES_AT_ONCE", 32)
-SOCKET_HANDSHAKE_WAIT_SECONDS = envint("SOCKET_HANDSHAKE_WAIT_SECONDS", 2)
 
 TASK_BACKEND = envstr("TASK_BACKEND", "immediate")
 if TASK_BACKEND not in ("immediate", "database"):
