@@ -76,11 +76,13 @@ def _messages(ids: dict, *, school_id: int, student_id: int) -> dict[str, str]:
         with translation.override(code):
             time_left.annotate_time_left(rows, now=now)  # its words are in the language
             rendered = [
-                {"id": row.pk, "version": row.version, "html": _render(row)} for row in rows
+                {"id": row.pk, "version": row.version, "html": render_row(row)} for row in rows
             ]
         texts[code] = json.dumps({**message, "rows": rendered})
     return texts
 
 
-def _render(row: Intake) -> str:
+def render_row(row: Intake) -> str:
+    """One queue row as every screen gets it: without a person (queue_rows.js fills in the
+    claim, the others who have it open and the form token)."""
     return render_to_string(ROW_TEMPLATE, {"intake": row, "now": timezone.now()}).strip()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", caseload.caseload, name="caseload"),
     path("queue/", queue.queue, name="queue"),
     path("queue/rows/<id:pk>/", queue.queue_row, name="queue_row"),
+    path("queue/changes/", queue.queue_changes, name="queue_changes"),
     path("queue/<id:pk>/claim/", queue.intake_claim, name="claim"),
     path("queue/<id:pk>/release/", queue.intake_release, name="release"),
     path("queue/<id:pk>/", intake.intake_detail, name="intake"),

@@ -48,6 +48,7 @@ ODD = [
 FORMS = {
     "support_team:queue": QueueFilterForm,
     "support_team:queue_row": QueueFilterForm,
+    "support_team:queue_changes": QueueFilterForm,
     "support_team:cases": CaseFilterForm,
     "community_links:directory": SearchForm,
     "trends:dashboard": TrendsFilterForm,
@@ -57,6 +58,7 @@ FORMS = {
 # Parameters a view reads itself (request.GET.get(...) and friends).
 OWN_PARAMS = {
     "support_team:queue": ["partial"],
+    "support_team:queue_changes": ["since"],
     "support_team:student": ["source", "category"],
     "support_team:cases": ["page"],
     "concerns:new": ["student", "q"],

@@ -2,9 +2,10 @@
 // changed, rendered once on the server for every screen of the school in this page's
 // language (queue_rows.js puts them in place); or "who has intake N open" with their names.
 // A screen with filters of its own fetches just the changed rows, under its filters. After a
-// reconnect (also when the server's heartbeat falls silent), when a version is skipped, and
-// every two minutes, the whole table body is fetched again: events may be lost, the
-// database is the truth. An urgent item that arrives is highlighted, announced (the words
+// reconnect (also when the server's heartbeat falls silent) and when a version is skipped,
+// the page asks for the rows changed since its last read (a whole school's screens coming
+// back at once must not each re-read the whole table); every two minutes, the whole table
+// body is fetched again: events may be lost, the database is the truth. An urgent item that arrives is highlighted, announced (the words
 // come from the template) and, unless the sound is turned off, marked by a short tone.
 // Each row's "time left" text is the server's: the page re-reads its rows when the soonest of
 // them would change (data-tick). The tab title's count of unclaimed urgent items is kept per
@@ -23,6 +24,7 @@
   // Per person: a shared school computer keeps each team member's own choice.
   const SOUND_KEY = "schoolwell.queue.sound." + (soundToggle ? soundToggle.dataset.user : "");
   const URGENT_HEADER = "X-Urgent-By-School";
+  const READ_AT_HEADER = "X-Queue-Read-At";
   // Never re-read for the countdown more often than this, whatever the server asks.
   const MIN_TICK_MS = 15000;
   // A lost event about an item this page has never seen leaves no version gap to notice
@@ -48,6 +50,9 @@
   // server before them, so they go back on top of it (live.apply skips what it has newer).
   let reading = 0;
   let pushedWhileReading = [];
+  // The server's time (seconds) of the newest read this page holds: changes since then are
+  // what a reconnect asks for.
+  let readAt = 0;
   let delay = 1000;
   let connectedBefore = false;
   let audio = null;
@@ -62,6 +67,10 @@
   }
 
   const rows = live.rows;
+
+  function noteRead(at) {
+    if (typeof at === "number" && at > readAt) readAt = at;
+  }
 
   function remember() {
     versions.clear();
@@ -128,6 +137,7 @@
     if (!response.ok) throw new Error(response.status);
     const counts = response.headers.get(URGENT_HEADER);
     if (counts) countAll(counts);
+    noteRead(Number(response.headers.get(READ_AT_HEADER)));
     if (response.status === 204) return "";
     return response.text();
   }
@@ -229,6 +239,24 @@
     cue(Array.from(rows()).filter(function (row) { return !before.has(live.idOf(row)); }));
   }
 
+  // Only what changed since the last read, in the pushed rows' shape; the server answers
+  // {"full": true} when the whole table is the better read (too long ago, too much changed).
+  async function refetchChanges() {
+    if (!readAt) return refetchAll();
+    const text = await fetchText(withFilters(table.dataset.changes, { since: String(readAt) }));
+    if (ended) return;
+    const message = JSON.parse(text);
+    if (message.full) return refetchAll();
+    // A whole re-read on its way may have been read before this: it goes back on top.
+    if (reading) pushedWhileReading.push(message);
+    const had = rows().length;
+    const arrived = live.apply(message, versions);
+    if (had && !rows().length) return refetchAll();  // the server's empty state
+    remember();
+    regroup();
+    cue(arrived);
+  }
+
   async function refreshRow(id) {
     const html = await fetchText(withFilters(table.dataset.row.replace("/0/", "/" + id + "/")));
     if (ended) return;
@@ -254,7 +282,7 @@
   // this screen's figures are its own (live.sharedView), the rows come over HTTP instead.
   function received(event) {
     const known = versions.get(String(event.intake));
-    if (known !== undefined && event.version > known + 1) return refetchAll();
+    if (known !== undefined && event.version > known + 1) return refetchChanges();
     if (event.rows === undefined) return refreshRow(event.intake);
     countSchool(event.school, event.urgent, event.at);
     if (!live.schoolShown(event.school)) return Promise.resolve();
@@ -311,7 +339,7 @@
       heard = Date.now();
       delay = 1000;
       status.textContent = status.dataset.connected;
-      if (connectedBefore) refetchAll().catch(function () {});
+      if (connectedBefore) refetchChanges().catch(function () {});
       connectedBefore = true;
     });
     socket.addEventListener("message", function (message) {
@@ -341,6 +369,7 @@
 
   if (soundToggle) setUpSound();
   countAll(table.dataset.urgent);
+  noteRead(Number(table.dataset.readAt));
   rows().forEach(live.personalise);
   remember();
   regroup();

@@ -102,13 +102,19 @@ class Intake(models.Model):
     closed_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
     closed_note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When it was last saved: a queue screen coming back after a lost connection re-reads only
+    # the rows changed since its last read (selectors.queue_changes).
+    changed_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     objects = IntakeQuerySet.as_manager()
 
     class Meta:
         ordering = ["urgency", "target_at"]
-        indexes = [models.Index(fields=["school", "status", "urgency", "target_at"])]
+        indexes = [
+            models.Index(fields=["school", "status", "urgency", "target_at"]),
+            models.Index(fields=["school", "changed_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_id"],

@@ -16,11 +16,13 @@ from support_team.selectors.presence import (  # noqa: F401  (re-exported)
 )
 from support_team.selectors.queue import (  # noqa: F401  (the queue's reads, re-exported)
     QUEUE_PAGE_SIZE,
+    QueueChanges,
     QueueFilters,
     category_names,
     next_tick,
     open_case_for,
     other_open_intakes,
+    queue_changes,
     queue_row,
     queue_rows,
     routable_services,

@@ -1,8 +1,9 @@
+import datetime
 import json
 import time
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwell import permissions
-from support_team import heartbeat, selectors, services
+from support_team import heartbeat, live_rows, selectors, services
 from support_team.forms.triage import QueueFilterForm
 from support_team.models import Intake, TimelineEntry
 from support_team.selectors.access import intake_for
@@ -18,6 +19,9 @@ from support_team.selectors.access import intake_for
 URGENT_HEADER = "X-Urgent-Unclaimed"
 # The same count per school, as of when it was read: {"at": seconds, "schools": {id: n}}.
 URGENT_SCHOOLS_HEADER = "X-Urgent-By-School"
+# The server's time (seconds) of a read of the queue, whole or of its changes: what the page
+# asks for changes since when it comes back (queue_changes).
+READ_AT_HEADER = "X-Queue-Read-At"
 
 
 def _filter_form(request: HttpRequest) -> QueueFilterForm:
@@ -31,6 +35,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     live updates (support_team/live_rows.py) render the same row partial; with ?partial=rows
     only the table body is sent (what the page re-fetches after a gap, with the same
     parameters)."""
+    read_at = time.time()  # before the reads: a screen asks for changes since then
     form = _filter_form(request)
     intakes = selectors.queue_rows(user=request.user, filters=form.filters)
     template = "support_team/queue.html"
@@ -48,9 +53,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "urgent_json": _urgent_json(urgent, at),
         "page_size": selectors.QUEUE_PAGE_SIZE,
         "tick": selectors.next_tick(intakes),
+        "read_at": f"{read_at:.3f}",
         "heartbeat_ms": round(heartbeat.interval() * 1000),
     }
-    return _with_count(render(request, template, context), urgent, at)
+    response = render(request, template, context)
+    response[READ_AT_HEADER] = context["read_at"]
+    return _with_count(response, urgent, at)
 
 
 def _urgent_json(urgent: dict[int, int], at: float) -> str:
@@ -81,6 +89,43 @@ def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
         return _with_count(HttpResponse(status=204), urgent, at)
     context = {"intake": row, "now": timezone.now()}
     return _with_count(render(request, "support_team/queue.html#row", context), urgent, at)
+
+
+@permissions.require(permissions.can_use_queue)
+def queue_changes(request: HttpRequest) -> HttpResponse:
+    """What changed on the page's queue (under its filters) since `since`, the server time its
+    screen last read it (seconds): the page asks after a reconnect or a skipped version,
+    instead of re-reading the whole table. The answer has the pushed rows' shape ({"rows":
+    [{"id", "version", "html"}], "gone"}) and the time of this read (READ_AT_HEADER), or is
+    {"full": true} when a whole re-read is the better answer (queue.js then makes one)."""
+    read_at = time.time()
+    since = _moment(request.GET.get("since", ""))
+    changes = since and selectors.queue_changes(
+        user=request.user,
+        filters=_filter_form(request).filters,
+        since=since,
+        now=datetime.datetime.fromtimestamp(read_at, tz=datetime.UTC),
+    )
+    if not changes:
+        response = JsonResponse({"full": True})
+    else:
+        rows = [
+            {"id": row.pk, "version": row.version, "html": live_rows.render_row(row)}
+            for row in changes.rows
+        ]
+        response = JsonResponse({"rows": rows, "gone": changes.gone})
+        response[READ_AT_HEADER] = f"{read_at:.3f}"
+    urgent = selectors.unclaimed_urgent_by_school(user=request.user)
+    return _with_count(response, urgent, read_at)
+
+
+def _moment(text: str) -> datetime.datetime | None:
+    """Seconds since the epoch, as the page sends them back; None for anything else."""
+    try:
+        seconds = float(text)
+        return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _back(request: HttpRequest, intake: Intake) -> HttpResponse:

@@ -178,3 +178,44 @@ def test_signing_out_in_another_tab_empties_the_open_queue_and_it_stays_empty(
         assert len(sockets) == opened, "the page reconnected after being signed out"
     finally:
         page.context.close()
+
+
+def test_a_screen_coming_back_reads_only_what_changed_while_it_was_away(
+    browser, asgi_live_server, school_a, settings, monkeypatch
+):
+    """While its socket was dead, one item was closed and another arrived. The new socket's
+    first act is to ask for what changed since the page's last read (queue_changes), not to
+    re-read the whole table: the closed row leaves, the new one arrives in its place."""
+    from schoolwell import realtime
+    from support_team import consumers
+    from support_team.services.triage import intake_close
+
+    settings.QUEUE_HEARTBEAT_SECONDS = 1
+    team = member(Role.SUPPORT, school=school_a, discipline=Discipline.COUNSELOR)
+    ines = enrolled_student(school_a, legal_first_name="Ines", legal_last_name="Varga")
+    omar = enrolled_student(school_a, legal_first_name="Omar", legal_last_name="Haddad")
+    staying = intake_open(school=school_a, student=ines, source="staff_note", summary="x")
+    leaving = intake_open(school=school_a, student=omar, source="staff_note", summary="y")
+    page = new_page(browser, asgi_live_server)
+    reads = []
+    page.on("request", lambda request: reads.append(request.url))
+    try:
+        open_queue(page, team)
+        expect(page.locator(f"#intake-{leaving.pk}")).to_be_visible()
+        monkeypatch.setitem(consumers.PUSH_HANDLERS, "queue.heartbeat", _unheard)
+        monkeypatch.setattr(realtime, "send_now", lambda group, event: False)  # lost
+        intake_close(intake=leaving, by=team, reason="no_action")
+        arrived = intake_open(
+            school=school_a, student=ines, source="staff_note", summary="z", urgency=0
+        )
+        expect(page.locator(f"#intake-{arrived.pk}")).to_be_visible(timeout=15_000)
+        expect(page.locator(f"#intake-{leaving.pk}")).to_have_count(0)
+        expect(page.locator(f"#intake-{staying.pk}")).to_be_visible()
+        # Ines's two rows sit together, the urgent one first (the group's order).
+        ids = page.locator("#queue-rows tr").evaluate_all("rows => rows.map(r => r.id)")
+        assert ids == [f"intake-{arrived.pk}", f"intake-{staying.pk}"]
+        assert any("/team/queue/changes/?since=" in url for url in reads)
+        assert not any("partial=rows" in url for url in reads), "the whole table was re-read"
+        assert still_the_same_document(page), "the queue page reloaded"
+    finally:
+        page.context.close()

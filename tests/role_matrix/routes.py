@@ -5,6 +5,8 @@ Wagtail pages, the third-party route groups and the websocket routes.
 Each of the project's own routes must have an entry in ROUTES; third-party route groups
 (allauth, the Django admin, Wagtail) are covered by the prefix they are mounted at."""
 
+import time
+
 from django.urls import reverse
 
 from tests.role_matrix.roles import (
@@ -75,6 +77,11 @@ ROUTES = {
     ),
     "support_team:queue_row": (
         lambda ctx: reverse("support_team:queue_row", args=[ctx["intake"].pk]),
+        expect(TEAM),
+    ),
+    # What changed since a read: nothing of another school's is named (test_queue_changes).
+    "support_team:queue_changes": (
+        lambda ctx: reverse("support_team:queue_changes") + f"?since={time.time()}",
         expect(TEAM),
     ),
     "support_team:claim": (

@@ -372,6 +372,7 @@ POST_READS = {
     "support_team:caseload",
     "support_team:queue",
     "support_team:queue_row",
+    "support_team:queue_changes",
     "support_team:intake",
     "support_team:student",
     "support_team:cases",

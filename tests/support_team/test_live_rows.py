@@ -122,8 +122,8 @@ def test_one_change_is_rendered_once_per_language_whatever_the_number_of_screens
     school_a, student_a, team_a, monkeypatch
 ):
     rendered = []
-    render = live_rows._render
-    monkeypatch.setattr(live_rows, "_render", lambda row: rendered.append(row.pk) or render(row))
+    render = live_rows.render_row
+    monkeypatch.setattr(live_rows, "render_row", lambda row: rendered.append(row.pk) or render(row))
     screens = [queue_socket(team_a) for _ in range(5)]
 
     async def scenario():
