@@ -52,6 +52,7 @@ import topology_servers as topo  # noqa: E402
 from load_people import log  # noqa: E402
 from topology_figures import report, summarise  # noqa: E402
 from topology_load import drive, start_generators  # noqa: E402
+from topology_screens import retry_cap  # noqa: E402
 
 REPO = BENCH.parent
 PG = "postgres://postgres@127.0.0.1:5432/"
@@ -190,7 +191,7 @@ def run_side(cfg, side: str, tree: Path, folder: Path, secret: str) -> dict:
         servers = topo.start_topology(tree, folder, env, ports, cfg, sockets)
         roots = {name: p.pid for name, p in servers.running.items()}
         roots["postgres"] = topo.postmaster_pid(PG + database)
-        generators = start_generators(seeded, ports["site"], cfg)
+        generators = start_generators(seeded, ports["site"], cfg, retry_cap(tree))
         raw = asyncio.run(
             drive(cfg, seeded, ports["site"], redis, roots, generators, PG + database)
         )

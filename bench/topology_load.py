@@ -33,7 +33,7 @@ from topology_servers import cpu_ms, pg_active_ms, pg_share
 NARRATIVE = "Seemed withdrawn in class and did not eat lunch."
 
 
-def start_generators(seeded: dict, port: int, cfg) -> list[tuple]:
+def start_generators(seeded: dict, port: int, cfg, cap: float) -> list[tuple]:
     """The screens, dealt round-robin to --generators processes (forked: they need no
     Django), so that one process's event loop does not hold back every screen."""
     pairs = [(school["id"], cookie) for school in seeded["schools"] for cookie in school["screens"]]
@@ -44,7 +44,7 @@ def start_generators(seeded: dict, port: int, cfg) -> list[tuple]:
         parent, child = context.Pipe()
         mine = specs[n :: cfg.generators]
         process = context.Process(
-            target=screens_process, args=(child, mine, port, cfg.seed + n), daemon=True
+            target=screens_process, args=(child, mine, port, cfg.seed + n, cap), daemon=True
         )
         process.start()
         generators.append((process, parent, len(mine)))

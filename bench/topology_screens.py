@@ -11,10 +11,13 @@ browser tab of its own, and speaks both socket protocols, so one load runs on ei
   message with "viewers" needs no fetch. An event of either kind that skips a version of a
   row the screen holds makes it re-read the whole table, as a reconnect does.
 
-Like the page: the table is read once at page load, and again after a reconnect, when the
-first row's time-left text would change (data-tick, at most every 15 s) and every 2 minutes;
-a socket that closes (or hears no heartbeat for three intervals) reconnects after a jittered
-backoff of 1 s doubling to 30 s; a close with 4401 stops the screen. A browser opens at most
+Like the page: the table is read once at page load, and again when the first row's time-left
+text would change (data-tick, at most every 15 s) and every 2 minutes. After a reconnect (and
+a skipped version) a page that offers it (data-changes) asks for the rows changed since its
+last read, and re-reads the whole table only when the server says so; an older page re-reads
+the table. A socket that closes (or hears no heartbeat for three intervals) reconnects after
+a jittered backoff of 1 s doubling up to the tree's own cap (queue.js: `retry_cap`); a close
+with 4401 stops the screen. A browser opens at most
 6 connections per host, so each screen has at most 6 requests in flight.
 
 The screens of one generator process are run by `screens_process`, which talks to
@@ -35,17 +38,27 @@ from collections import Counter
 from queue_live import parse_rows
 
 TICK = re.compile(rb'id="queue-rows"[^>]*data-tick="(\d+)"')
+READ_AT = re.compile(rb"(?im)^x-queue-read-at:\s*([\d.]+)")
 RANK = re.compile(rb'\bdata-rank="([^"]*)"')
-PAGE_ATTR = re.compile(rb'\bdata-(socket|rows|row|heartbeat)="([^"]*)"')
+PAGE_ATTR = re.compile(rb'\bdata-(socket|rows|row|changes|heartbeat)="([^"]*)"')
 LANG = re.compile(rb'<html[^>]*\blang="([^"]*)"')
 SIGNED_OUT = 4401
 MIN_TICK, RESYNC = 15.0, 120.0  # queue.js: MIN_TICK_MS, RESYNC_MS
 BROWSER_CONNECTIONS = 6
 
 
+def retry_cap(tree) -> float:
+    """The longest reconnect wait of the tree's queue.js, in seconds (30 s before it was
+    named)."""
+    script = (tree / "static/schoolwell/queue.js").read_text()
+    cap = re.search(r"MAX_RETRY_MS = (\d+)", script)
+    return int(cap.group(1)) / 1000 if cap else 30.0
+
+
 async def http_get(port: int, path: str, cookies: dict, timeout: float = 60.0):
-    """(status, body) of a GET as a browser tab sends it: gzip accepted (so the server
-    compresses as it would for a person), one connection per request."""
+    """(status, body, the server's read time or 0) of a GET as a browser tab sends it: gzip
+    accepted (so the server compresses as it would for a person), one connection per
+    request. The read time is the queue's X-Queue-Read-At (queue.js keeps the newest)."""
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     head = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
@@ -68,15 +81,16 @@ async def http_get(port: int, path: str, cookies: dict, timeout: float = 60.0):
     status = int(raw_head.split(b" ", 2)[1])
     if re.search(rb"(?im)^content-encoding:\s*gzip", raw_head):
         body = gzip.decompress(body)
-    return status, body
+    read_at = READ_AT.search(raw_head)
+    return status, body, float(read_at.group(1)) if read_at else 0.0
 
 
 class Screen:
     """One queue page. `held` is what the study is about: (intake, version) -> when this
     screen first had that version of the row in hand (a pushed row, a row GET, a table)."""
 
-    def __init__(self, index: int, school: int, cookie: str, port: int):
-        self.index, self.school, self.port = index, school, port
+    def __init__(self, index: int, school: int, cookie: str, port: int, cap: float):
+        self.index, self.school, self.port, self.cap = index, school, port, cap
         self.cookies = {"sessionid": cookie}
         self.held: dict[tuple[int, int], float] = {}
         self.view: dict[int, int] = {}  # the table as shown: intake -> version
@@ -84,6 +98,8 @@ class Screen:
         self.opens: list[float] = []
         self.closes: list[tuple[float, int | None]] = []  # (when, close code)
         self.tables: list[tuple[float, float]] = []  # whole-table reads: (started, done)
+        self.deltas: list[tuple[float, float]] = []  # reads of the changes since the last
+        self.read_at = 0.0  # the server's time of the newest read held
         self.requests: Counter = Counter()
         self.errors: Counter = Counter()
         self.ended = False
@@ -107,13 +123,14 @@ class Screen:
         async with self.browser:
             self.requests[kind] += 1
             try:
-                status, body = await http_get(self.port, path, self.cookies)
+                status, body, read_at = await http_get(self.port, path, self.cookies)
             except Exception as error:  # noqa: BLE001 - counted; the page would retry later
                 self.errors[f"{kind}: {type(error).__name__}"] += 1
                 return None
         if status not in (200, 204):
             self.errors[f"{kind}: HTTP {status}"] += 1
             return None
+        self.read_at = max(self.read_at, read_at)
         return status, body
 
     async def load_page(self) -> bool:
@@ -152,6 +169,34 @@ class Screen:
         if answer is not None and not self.ended:
             self.show_table(answer[1], started)
 
+    async def refetch_changes(self) -> None:
+        """queue.js's refetchChanges: the rows changed since the last read, or the table."""
+        if not self.links.get("changes") or not self.read_at:
+            return await self.refetch_all()
+        started = time.time()
+        answer = await self.get("changes", f"{self.links['changes']}?since={self.read_at}")
+        if answer is None or self.ended:
+            return
+        message = json.loads(answer[1])
+        if message.get("full"):
+            return await self.refetch_all()
+        self.take(message, time.time())
+        self.deltas.append((started, time.time()))
+
+    def take(self, message: dict, now: float) -> bool:
+        """Rows and gone items as pushed (or read as changes); whether a version was skipped."""
+        known = self.view.get(message.get("intake"))
+        gap = known is not None and message.get("version", 0) > known + 1
+        for row in message.get("rows", []):
+            pk, version = row["id"], row["version"]
+            known = self.view.get(pk)
+            gap = gap or (known is not None and version > known + 1)
+            self.hold(pk, version, now)
+            self.view[pk] = max(version, known or 0)
+        for row in message.get("gone", []):
+            self.view.pop(row["id"], None)
+        return gap
+
     async def refresh_row(self, pk: int) -> None:
         """queue.js's refreshRow: the row over HTTP; a new or moved row needs the table."""
         answer = await self.get("row", self.links["row"].replace("/0/", f"/{pk}/"))
@@ -179,18 +224,8 @@ class Screen:
         event = json.loads(raw)
         kind = event.get("type")
         if "rows" in event or "gone" in event:  # NEW: the rows themselves
-            known = self.view.get(event.get("intake"))
-            gap = known is not None and event.get("version", 0) > known + 1
-            for row in event.get("rows", []):
-                pk, version = row["id"], row["version"]
-                known = self.view.get(pk)
-                gap = gap or (known is not None and version > known + 1)
-                self.hold(pk, version, now)
-                self.view[pk] = max(version, known or 0)
-            for row in event.get("gone", []):
-                self.view.pop(row["id"], None)
-            if gap:
-                asyncio.create_task(self.refetch_all())
+            if self.take(event, now):
+                asyncio.create_task(self.refetch_changes())
         elif kind == "queue.changed":  # OLD: a hint; the row comes over HTTP
             pk, version = event["intake"], event["version"]
             known = self.view.get(pk)
@@ -214,7 +249,7 @@ class Screen:
         self.opens.append(time.time())
         self.delay = 1.0  # queue.js: back to 1 s once a socket opens
         if len(self.opens) > 1:
-            asyncio.create_task(self.refetch_all())
+            asyncio.create_task(self.refetch_changes())
         while True:
             try:
                 raw = await asyncio.wait_for(self.ws.recv(), 3 * self.heartbeat)
@@ -246,7 +281,7 @@ class Screen:
                 self.ended = True
                 return
             await asyncio.sleep(self.delay * random.uniform(0.5, 1.5))
-            self.delay = min(self.delay * 2, 30.0)
+            self.delay = min(self.delay * 2, self.cap)
 
     async def timers(self, stop: asyncio.Event) -> None:
         """The page's own re-reads: the time-left tick and the two-minute resync."""
@@ -265,6 +300,7 @@ class Screen:
             "opens": self.opens,
             "closes": self.closes,
             "tables": self.tables,
+            "deltas": self.deltas,
             "requests": dict(self.requests),
             "errors": dict(self.errors),
             "ended": self.ended,
@@ -283,7 +319,7 @@ async def _lag(stop: asyncio.Event, samples: list[tuple[float, float]]) -> None:
         samples.append((time.time(), time.perf_counter() - started - 0.1))
 
 
-async def _serve(conn, specs: list[tuple], port: int, seed: int) -> None:
+async def _serve(conn, specs: list[tuple], port: int, seed: int, cap: float) -> None:
     random.seed(seed)
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue = asyncio.Queue()
@@ -298,7 +334,7 @@ async def _serve(conn, specs: list[tuple], port: int, seed: int) -> None:
                 return
 
     threading.Thread(target=read, daemon=True).start()
-    screens = [Screen(index, school, cookie, port) for index, school, cookie in specs]
+    screens = [Screen(index, school, cookie, port, cap) for index, school, cookie in specs]
     stop, lags = asyncio.Event(), []
     opening = asyncio.Semaphore(20)  # page loads at start, not all in one instant
 
@@ -331,7 +367,7 @@ async def _serve(conn, specs: list[tuple], port: int, seed: int) -> None:
     conn.send(("done", [s.result() for s in screens], times.user + times.system, lags))
 
 
-def screens_process(conn, specs: list[tuple], port: int, seed: int) -> None:
+def screens_process(conn, specs: list[tuple], port: int, seed: int, cap: float) -> None:
     """A generator process's entry: its screens until the parent says stop, then what each
-    screen saw."""
-    asyncio.run(_serve(conn, specs, port, seed))
+    screen saw. `cap`: the longest reconnect wait (retry_cap)."""
+    asyncio.run(_serve(conn, specs, port, seed, cap))
