@@ -226,6 +226,8 @@ class Screen:
         if "rows" in event or "gone" in event:  # NEW: the rows themselves
             if self.take(event, now):
                 asyncio.create_task(self.refetch_changes())
+            elif "at" in event:  # queue.js: an applied event's time counts as a read
+                self.read_at = max(self.read_at, event["at"])
         elif kind == "queue.changed":  # OLD: a hint; the row comes over HTTP
             pk, version = event["intake"], event["version"]
             known = self.view.get(pk)

@@ -51,7 +51,9 @@
   let reading = 0;
   let pushedWhileReading = [];
   // The server's time (seconds) of the newest read this page holds: changes since then are
-  // what a reconnect asks for.
+  // what a reconnect asks for. A pushed row's time counts too: one Redis connection brings a
+  // socket process its events in the order they were published, so a page that has applied
+  // an event stamped t has every event published before it.
   let readAt = 0;
   let delay = 1000;
   let connectedBefore = false;
@@ -285,14 +287,18 @@
     if (known !== undefined && event.version > known + 1) return refetchChanges();
     if (event.rows === undefined) return refreshRow(event.intake);
     countSchool(event.school, event.urgent, event.at);
-    if (!live.schoolShown(event.school)) return Promise.resolve();
+    if (!live.schoolShown(event.school)) {
+      noteRead(event.at);  // nothing of that school's is on this page
+      return Promise.resolve();
+    }
     if (!live.sharedView(event)) {
       const ids = event.rows.map(function (row) { return row.id; })
         .concat(event.gone.map(function (gone) { return gone.id; }));
-      return Promise.all(ids.map(refreshRow));
+      return Promise.all(ids.map(refreshRow)).then(function () { noteRead(event.at); });
     }
     if (reading) pushedWhileReading.push(event);
     const arrived = live.apply(event, versions);
+    noteRead(event.at);
     if (!rows().length) return refetchAll();  // the server's empty state
     remember();
     regroup();

@@ -219,3 +219,35 @@ def test_a_screen_coming_back_reads_only_what_changed_while_it_was_away(
         assert still_the_same_document(page), "the queue page reloaded"
     finally:
         page.context.close()
+
+
+def test_a_pushed_row_moves_the_point_a_screen_coming_back_reads_from(
+    browser, asgi_live_server, school_a, settings, monkeypatch
+):
+    """Events reach a socket process in the order they were published, so once the page has
+    applied a pushed row it holds everything published before: a reconnect asks for the
+    changes since that row's time, not since the page was loaded."""
+    from schoolwell import realtime
+    from support_team import consumers
+
+    settings.QUEUE_HEARTBEAT_SECONDS = 1
+    team = member(Role.SUPPORT, school=school_a, discipline=Discipline.COUNSELOR)
+    student = enrolled_student(school_a, legal_first_name="Ines", legal_last_name="Varga")
+    page = new_page(browser, asgi_live_server)
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    try:
+        open_queue(page, team)
+        loaded = float(page.locator("#queue").get_attribute("data-read-at"))
+        pushed = asgi_live_server.call(
+            intake_open, school=school_a, student=student, source="staff_note", summary="x"
+        )
+        expect(page.locator(f"#intake-{pushed.pk}")).to_be_visible()
+        monkeypatch.setitem(consumers.PUSH_HANDLERS, "queue.heartbeat", _unheard)
+        monkeypatch.setattr(realtime, "send_now", lambda group, event: False)  # lost
+        missed = intake_open(school=school_a, student=student, source="staff_note", summary="y")
+        expect(page.locator(f"#intake-{missed.pk}")).to_be_visible(timeout=15_000)
+        since = [float(url.split("since=")[1].split("&")[0]) for url in asked if "since=" in url]
+        assert since and since[0] > loaded, (loaded, since)
+    finally:
+        page.context.close()
