@@ -130,9 +130,7 @@ def test_a_since_that_is_not_a_recent_read_asks_for_the_whole_table(client, team
 
 
 @pytest.mark.django_db
-def test_too_many_changes_ask_for_the_whole_table(
-    client, school_a, student_a, team_a, monkeypatch
-):
+def test_too_many_changes_ask_for_the_whole_table(client, school_a, student_a, team_a, monkeypatch):
     monkeypatch.setattr(queue_selectors, "CHANGES_LIMIT", 2)
     client.force_login(team_a)
     since = read_at(client)
