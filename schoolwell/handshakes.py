@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.auth import AuthMiddlewareStack
 from channels.middleware import BaseMiddleware
+from channels.sessions import SessionMiddlewareStack
 from django.conf import settings
 
 TRY_AGAIN_LATER = 4013  # 1013 in the application's range, which servers may send
@@ -58,5 +58,9 @@ class HandshakeGate(BaseMiddleware):
 
 
 def socket_stack(inner: Any) -> HandshakeGate:
-    """Channels' AuthMiddlewareStack behind the gate."""
-    return HandshakeGate(AuthMiddlewareStack(inner))
+    """The session (from its cookie, read when first used) behind the gate. The consumer
+    finds who the socket is for from the session itself (schoolwell/live_sessions.py
+    `admit`), in one hop into the process's database thread: Channels' AuthMiddlewareStack
+    would read the session and the user once more before it, in a hop of their own, and a
+    hop there is what a reconnect storm queues on."""
+    return HandshakeGate(SessionMiddlewareStack(inner))

@@ -86,11 +86,12 @@ def session_user(session_key: str | None) -> User | None:
 
 
 def admit(user, session_key: str | None, scope: Scope) -> Listener | None:
-    """At connect: the socket's user must be who its session is signed in as now, and be
-    allowed some schools by `scope`. A socket with no session (another auth stack, a test
-    that sets only a user) is refused: there would be nothing for it to follow."""
+    """At connect: the socket is for whom its session is signed in as now, who must be
+    allowed some schools by `scope`. The socket stack (schoolwell/handshakes.py) sets no user;
+    where something else did (another auth stack, a test), it must be that same person. A
+    socket with no session is refused: there would be nothing for it to follow."""
     current = session_user(session_key)
-    if current is None or current.pk != getattr(user, "pk", None):
+    if current is None or (user is not None and current.pk != getattr(user, "pk", None)):
         return None
     school_ids = frozenset(scope(current))
     if not school_ids:

@@ -28,7 +28,8 @@ def session_key_for(user) -> str:
 def queue_socket(
     user, session_key: str | None = None, *, app=None, path: str = PATH
 ) -> WebsocketCommunicator:
-    """The consumer alone (or `app`), with the scope AuthMiddlewareStack would give it."""
+    """The consumer alone (or `app`), with a session as the socket stack gives it, and a user
+    as another auth stack would (the consumer checks it is the session's)."""
     communicator = WebsocketCommunicator(app or QueueConsumer.as_asgi(), path)
     communicator.scope["user"] = user
     if session_key is None and getattr(user, "is_authenticated", False):

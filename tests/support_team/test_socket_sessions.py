@@ -265,8 +265,8 @@ def test_a_socket_for_a_signed_out_session_is_refused(team_a):
 
 
 def test_a_browser_past_the_absolute_limit_cannot_open_a_socket(team_a):
-    """Through the whole stack: AuthMiddlewareStack finds the session valid (it is not idle),
-    and only the absolute limit is left to refuse it, as the middleware does over HTTP."""
+    """Through the whole stack: the session is valid (it is not idle), and only the absolute
+    limit is left to refuse it, as the middleware does over HTTP."""
     live, old = session_key_for(team_a), session_key_for(team_a)
     expire_absolute(old)
 
