@@ -101,6 +101,24 @@ def screen_figures(seeded: dict, raw: dict, truth: dict) -> dict:
     }
 
 
+def reopening_figures(raw: dict) -> dict:
+    """The catch-up in its two parts, per screen that reopened after Redis returned: how long
+    until its socket was open again, and how long its first read after that (the changes, or
+    the whole table) then took."""
+    back = raw["fault"]["restored"]
+    reopened, reread = [], []
+    for screen in raw["screens"]:
+        opened = min((at for at in screen["opens"] if at >= raw["fault"]["killed"]), default=None)
+        if opened is None:
+            continue
+        reopened.append(max(0.0, opened - back))
+        reads = [(a, b) for a, b in [*screen["deltas"], *screen["tables"]] if a >= opened - 0.01]
+        if reads:
+            start, end = min(reads)
+            reread.append(end - start)
+    return {"reopened": _ms(reopened), "reread": _ms(reread)}
+
+
 def _caught_up(screen, written, page, fault, held_pks) -> float | None:
     """Seconds from Redis's return until the screen held every intake written during the
     outage that its page shows at the end (at that version or later); None: never."""
@@ -168,6 +186,7 @@ def summarise(cfg, seeded: dict, raw: dict, truth: dict) -> dict:
         "label": f"{cfg.side} tree",
         "open_s": raw["open_s"],
         **screens,
+        **reopening_figures(raw),
         **{f"sub_{k}": v for k, v in submission_figures(cfg, raw, truth).items()},
         **cost_figures(raw, screens["delivered"]),
     }
@@ -215,6 +234,8 @@ def report(r: dict) -> list[str]:
             "  screens never caught up / later than 10 s",
             f"{r['never_caught_up']} / {r['late_catch_up']}",
         ),
+        ("  socket open again after Redis returned p50/p95/max", _fmt(r["reopened"])),
+        ("  its first read after reopening took p50/p95/max", _fmt(r["reread"])),
         (
             "submissions offered / saved (concerns + urgent)",
             f"{r['sub_offered']} / {r['sub_saved_concerns']} + {r['sub_saved_urgent']}",
