@@ -280,6 +280,23 @@ def test_a_browser_past_the_absolute_limit_cannot_open_a_socket(team_a):
     assert async_to_sync(attempt)(old) is False
 
 
+def test_through_the_whole_stack_only_a_team_members_live_session_opens_a_socket(team_a, teacher_a):
+    """The socket stack sets no user: the session alone decides. No cookie, a made-up key, a
+    signed-out session and a teacher's session are refused; the team member's opens."""
+    signed_out = signed_in(team_a)
+    gone = signed_out.session.session_key
+    signed_out.post(reverse("account_logout"))
+
+    async def attempt(key):
+        communicator = browser_socket(key)
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    keys = [None, "x" * 32, gone, session_key_for(teacher_a), session_key_for(team_a)]
+    assert [async_to_sync(attempt)(key) for key in keys] == [False] * 4 + [True]
+
+
 # --- on Redis pub/sub ------------------------------------------------------------------------
 
 
