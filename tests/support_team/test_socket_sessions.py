@@ -264,20 +264,26 @@ def test_a_socket_for_a_signed_out_session_is_refused(team_a):
     assert async_to_sync(scenario)() == (False, 4403)
 
 
+def opens(session_key: str | None) -> bool:
+    """Whether a socket opened through the whole ASGI stack with this session cookie is
+    accepted."""
+
+    async def attempt():
+        communicator = browser_socket(session_key)
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    return async_to_sync(attempt)()
+
+
 def test_a_browser_past_the_absolute_limit_cannot_open_a_socket(team_a):
     """Through the whole stack: the session is valid (it is not idle), and only the absolute
     limit is left to refuse it, as the middleware does over HTTP."""
     live, old = session_key_for(team_a), session_key_for(team_a)
     expire_absolute(old)
-
-    async def attempt(key):
-        communicator = browser_socket(key)
-        connected, _ = await communicator.connect()
-        await communicator.disconnect()
-        return connected
-
-    assert async_to_sync(attempt)(live) is True
-    assert async_to_sync(attempt)(old) is False
+    assert opens(live) is True
+    assert opens(old) is False
 
 
 def test_through_the_whole_stack_only_a_team_members_live_session_opens_a_socket(team_a, teacher_a):
@@ -286,15 +292,8 @@ def test_through_the_whole_stack_only_a_team_members_live_session_opens_a_socket
     signed_out = signed_in(team_a)
     gone = signed_out.session.session_key
     signed_out.post(reverse("account_logout"))
-
-    async def attempt(key):
-        communicator = browser_socket(key)
-        connected, _ = await communicator.connect()
-        await communicator.disconnect()
-        return connected
-
     keys = [None, "x" * 32, gone, session_key_for(teacher_a), session_key_for(team_a)]
-    assert [async_to_sync(attempt)(key) for key in keys] == [False] * 4 + [True]
+    assert [opens(key) for key in keys] == [False] * 4 + [True]
 
 
 # --- on Redis pub/sub ------------------------------------------------------------------------
