@@ -97,3 +97,45 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# What the server logs for an answer it could not give: Django's "Internal Server Error: <path>"
+# (an HTTP request) and daphne's "Exception inside application" (a socket, or anything that
+# escaped Django), each followed by its traceback.
+HTTP_ERROR, APP_ERROR = "Internal Server Error", "Exception inside application"
+
+
+def server_errors(log_text: str, most: int = 3) -> list[str]:
+    """Up to `most` different server errors in a log, each with its whole traceback: a run that
+    saw an HTTP 500 says why (the log is removed with the run). An HTTP request's error comes
+    before a socket's, and an error repeated (a socket's while Redis is away, say) is kept
+    once: the first three of a run were once the same socket error, and the 500 never shown."""
+    lines = log_text.splitlines()
+    found: dict[str, str] = {}
+    for at, line in enumerate(lines):
+        if HTTP_ERROR in line or APP_ERROR in line:
+            block = _traceback(lines, at)
+            found.setdefault(f"{line}\n{block[-1]}", "\n".join(block))
+    ordered = sorted(found.values(), key=lambda block: HTTP_ERROR not in block.split("\n")[0])
+    return ordered[:most]
+
+
+def _traceback(lines: list[str], at: int) -> list[str]:
+    """The error's line, then its traceback to the last exception's line (chained exceptions
+    included): the lines after it belong to other log records."""
+    block, inside = [lines[at]], False
+    for index in range(at + 1, len(lines)):
+        line = lines[index]
+        if not inside and not line.startswith("Traceback"):
+            break  # no traceback: the record is its one line
+        block.append(line)
+        if line.startswith("Traceback"):
+            inside = True
+        elif inside and line and not line[0].isspace() and not line.startswith(_CHAINS):
+            following = next((rest for rest in lines[index + 1 :] if rest.strip()), "")
+            if not following.startswith(_CHAINS):
+                break
+    return block
+
+
+_CHAINS = ("The above exception", "During handling of the above exception", "Traceback")

@@ -199,7 +199,7 @@ def main() -> None:
         daphne, port, logfile = live.start_daphne(REPO, url)
         raw = asyncio.run(run(cfg, seeded, port, redis))
         result = summarise(cfg, seeded, raw)
-        result["server_errors"] = server_errors(logfile.read_text(errors="replace"))
+        result["server_errors"] = live.server_errors(logfile.read_text(errors="replace"))
         connection.close()
     finally:
         if daphne:
@@ -221,23 +221,6 @@ def main() -> None:
         f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after ({os.cpu_count()} CPUs)"
     )
     sys.exit(0 if met else 1)
-
-
-# What the server logs for an answer it could not give: Django's "Internal Server Error: <path>"
-# and daphne's "Exception inside application", each with its traceback.
-SERVER_ERROR_MARKS = ("Internal Server Error", "Exception inside application")
-
-
-def server_errors(log_text: str, most: int = 3, lines: int = 30) -> list[str]:
-    """The first `most` server errors in the log, each with the lines that follow it: a run
-    that saw an HTTP 500 says why (the log itself is removed with the run)."""
-    found, text = [], log_text.splitlines()
-    for at, line in enumerate(text):
-        if any(mark in line for mark in SERVER_ERROR_MARKS):
-            found.append("\n".join(text[at : at + lines]))
-            if len(found) == most:
-                break
-    return found
 
 
 if __name__ == "__main__":

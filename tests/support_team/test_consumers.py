@@ -13,7 +13,7 @@ from schoolwell.asgi import application
 from schoolwell.models import Role
 from support_team.services import intake_open
 from tests.factories import member
-from tests.support_team.sockets import queue_socket
+from tests.support_team.sockets import Communicator, queue_socket
 
 SENTINEL = "Mnbvc-sentinel"
 
@@ -89,7 +89,7 @@ def test_a_team_member_without_mfa_cannot_connect(school_a):
 @pytest.mark.django_db(transaction=True)
 def test_a_foreign_origin_is_refused(team_a):
     async def attempt(origin: bytes):
-        communicator = WebsocketCommunicator(
+        communicator = Communicator(
             application, "/ws/team/queue/", headers=[(b"origin", origin), (b"host", b"localhost")]
         )
         connected, _ = await communicator.connect()
