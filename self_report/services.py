@@ -21,9 +21,13 @@ SUBMISSIONS_PER_HOUR = 5
 logger = logging.getLogger(__name__)
 
 
+# A phone's keyboard types a curly apostrophe ("don’t"); the phrases have straight ones.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 def _fold(text: str) -> str:
     """Lower case without accents, so "no quiero vivir" matches "No quiero vívir"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(APOSTROPHES))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
