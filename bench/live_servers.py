@@ -103,6 +103,8 @@ def stop(process: subprocess.Popen) -> None:
 # (an HTTP request) and daphne's "Exception inside application" (a socket, or anything that
 # escaped Django), each followed by its traceback.
 HTTP_ERROR, APP_ERROR = "Internal Server Error", "Exception inside application"
+# Lines that carry a traceback on past an exception's line (a chained exception follows).
+_CHAINS = ("The above exception", "During handling of the above exception", "Traceback")
 
 
 def server_errors(log_text: str, most: int = 3) -> list[str]:
@@ -136,6 +138,3 @@ def _traceback(lines: list[str], at: int) -> list[str]:
             if not following.startswith(_CHAINS):
                 break
     return block
-
-
-_CHAINS = ("The above exception", "During handling of the above exception", "Traceback")
