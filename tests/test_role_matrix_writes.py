@@ -10,20 +10,20 @@ The world (tests/role_matrix/world.py) is built once for the module; each case r
 savepoint on top of it, so it starts from the same state."""
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from tests import snapshots
 from tests.role_matrix.expect import NO_FOREIGN, WRITES, foreign_expected, mixed_expected
 from tests.role_matrix.read_world import build_context, sign_in
 from tests.role_matrix.roles import LOGIN, ROLES, make_user
 from tests.role_matrix.routes import PREFIXES, ROUTES
 from tests.role_matrix.world import build_world, module_world
 from tests.role_matrix.writes import POST_READS, WRITE_ROUTES, route_name
+from tests.snapshots import changed, tables
 from tests.transfers.conftest import reauthenticated
 
 APPS = ("schoolwell", "support_team", "transfers", "concerns", "community_links", "self_report")
@@ -37,49 +37,13 @@ def world(django_db_setup, django_db_blocker):
         yield built
 
 
-def tables() -> dict[str, str]:
-    """Every table a route could write: the apps' own (history and link tables included)
-    and Wagtail's (a partner's proposal is a draft revision), by snapshot key."""
-    found = {}
-    for label in (*APPS, "wagtailcore"):
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            name = model._meta.model_name
-            found[name if label in APPS else f"{label}.{name}"] = model._meta.db_table
-    return found
+# Every table a route could write: the apps' own (history and link tables included) and
+# Wagtail's (a partner's proposal is a draft revision), by snapshot key.
+TABLES = tables(APPS, ("wagtailcore",))
 
 
 def snapshot() -> dict[str, object]:
-    """Every row of those tables, read raw (no ORM in between). On PostgreSQL one query gives
-    each table's rows as one digest (a round trip instead of about 130: a fifth of this
-    module's time there); elsewhere the rows themselves, a small query per table."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(DIGESTS)
-            return dict(zip(TABLES, cursor.fetchone(), strict=True))
-        state = {}
-        for key, table in TABLES.items():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608
-            state[key] = cursor.fetchall()
-    return state
-
-
-def digests() -> str:
-    """One row: per table, the md5 of its rows' text, sorted (the same rows give the same
-    digest whatever order they were written in)."""
-    quote = connection.ops.quote_name
-    return "SELECT " + ", ".join(  # noqa: S608
-        f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-        f"FROM {quote(table)} t)"
-        for table in TABLES.values()
-    )
-
-
-TABLES = tables()
-DIGESTS = digests()
-
-
-def changed(before: dict, after: dict) -> list[str]:
-    return [name for name in before if before[name] != after[name]]
+    return snapshots.snapshot(TABLES)
 
 
 class Ctx:

@@ -5,16 +5,19 @@ Each example runs inside a savepoint that is rolled back afterwards, so every ex
 from the same world and "nothing changed" compares against the state just before it."""
 
 import datetime
+import functools
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.contrib.messages import get_messages
 from django.contrib.messages.constants import WARNING
 from django.core.cache import cache
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+from tests import snapshots
+from tests.snapshots import changed, tables
 
 MISSING = object()  # the field is left out of the post
 FORM = "application/x-www-form-urlencoded"
@@ -114,23 +117,20 @@ def encoded(body) -> str:
 
 
 # Rows a read writes by design (the access log, who is looking), and tables no form writes.
-NOT_WRITES = {"accesslog", "statusseen", "trendsrollup"}
+NOT_WRITES = {"accesslog", "historicalaccesslog", "statusseen", "trendsrollup"}
 APPS = ("schoolwell", "support_team", "concerns", "community_links", "self_report")
 
 
 def snapshot(also: tuple[str, ...] = ()) -> dict:
-    """Every row (every field) of every model a staff form could write, history and link
+    """Every row (every field) of every table a staff form could write, history and link
     tables included; `also` adds other apps' tables (e.g. wagtailcore, where a partner's
     proposal is kept as a draft revision), named "label.model"."""
-    state = {}
-    for label in (*APPS, *also):
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            name = model._meta.model_name
-            if name in NOT_WRITES or name == "historicalaccesslog":
-                continue
-            key = name if label in APPS else f"{label}.{name}"
-            state[key] = sorted(map(repr, model.objects.order_by().values_list()))
-    return state
+    return snapshots.snapshot(_written(also))
+
+
+@functools.cache
+def _written(also: tuple[str, ...]) -> dict[str, str]:
+    return {key: table for key, table in tables(APPS, also).items() if key not in NOT_WRITES}
 
 
 def refused(response) -> bool:
@@ -197,10 +197,8 @@ def exercise(
             outcome["refused"] = judge(response)
             if outcome["refused"]:
                 after = snapshot(also)
-                changed = [
-                    name for name in before if before[name] != after[name] and name not in recorded
-                ]
-                assert not changed, f"refused ({response.status_code}) but wrote {changed}"
+                wrote = [name for name in changed(before, after) if name not in recorded]
+                assert not wrote, f"refused ({response.status_code}) but wrote {wrote}"
             if foreign:
                 assert foreign() == theirs, "another school's rows changed"
             raise _Undo
