@@ -1,9 +1,10 @@
 """Every row of a set of tables, read raw (no ORM in between), to prove that a refused request
 wrote nothing: the write matrix and the form fuzzers compare one before and one after.
 
-On PostgreSQL one query gives each table's rows as one digest (a round trip instead of about
-130); elsewhere the rows themselves, a small query per table. Either way the same rows give
-the same state whatever order they were written in, and any changed field changes it."""
+One query gives each table's rows as one value, a round trip instead of about 130: on
+PostgreSQL the md5 of its rows' text, sorted (the same rows give the same digest whatever order
+they were written in); on SQLite every field of every row, quoted as SQL literals (so NULL, ''
+and 0 differ), in rowid order. Any changed field changes its table's value."""
 
 from functools import cache
 
@@ -24,16 +25,13 @@ def tables(labels: tuple[str, ...], also: tuple[str, ...] = ()) -> dict[str, str
 
 
 def snapshot(tables: dict[str, str]) -> dict[str, object]:
-    quote = connection.ops.quote_name
+    names = tuple(tables.values())
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_digests(tuple(tables.values())))
-            return dict(zip(tables, cursor.fetchone(), strict=True))
-        state = {}
-        for key, table in tables.items():
-            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 (our own table names)
-            state[key] = sorted(cursor.fetchall(), key=repr)
-    return state
+            cursor.execute(_digests(names))
+        else:
+            cursor.execute(_quoted_rows(names))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 def changed(before: dict, after: dict) -> list[str]:
@@ -48,4 +46,21 @@ def _digests(names: tuple[str, ...]) -> str:
         f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
         f"FROM {quote(table)} t)"
         for table in names
+    )
+
+
+@cache
+def _quoted_rows(names: tuple[str, ...]) -> str:
+    """One row: per table, its rows one after another, each field as an SQL literal."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        columns = {
+            table: [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            for table in names
+        }
+    return "SELECT " + ", ".join(  # noqa: S608 (our own table and column names)
+        "(SELECT group_concat("
+        + " || char(31) || ".join(f"quote({quote(c)})" for c in fields)
+        + f", char(30)) FROM (SELECT * FROM {quote(table)} ORDER BY rowid))"
+        for table, fields in columns.items()
     )
