@@ -92,15 +92,8 @@ def _option(option: dict) -> str:
 
 
 def _select(widget: dict) -> str:
-    parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group, options, _index in widget["optgroups"]:
-        if group:
-            parts.append(f'\n  <optgroup label="{_text(group)}">')
-        parts.extend(f"\n  {_option(option)}" for option in options)
-        if group:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>\n")
-    return "".join(parts)
+    options = _groups(widget, '\n  <optgroup label="{}">', "\n  </optgroup>", "\n  {}", _option)
+    return f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>\n'
 
 
 def _input_option(option: dict) -> str:
@@ -116,19 +109,23 @@ def _input_option(option: dict) -> str:
 
 def _choice_list(widget: dict) -> str:
     id_, class_ = widget["attrs"].get("id"), widget["attrs"].get("class")
-    parts = [
-        "<div",
-        f' id="{_text(id_)}"' if id_ else "",
-        f' class="{_text(class_)}"' if class_ else "",
-        ">",
-    ]
+    shown = (f' id="{_text(id_)}"' if id_ else "") + (f' class="{_text(class_)}"' if class_ else "")
+    options = _groups(
+        widget, "\n  <div><label>{}</label>", "\n  </div>", "<div>\n    {}</div>", _input_option
+    )
+    return f"<div{shown}>{options}\n</div>\n"
+
+
+def _groups(widget: dict, opening: str, closing: str, each: str, write) -> str:
+    """A widget's options, each written by `write` into `each`, a named group's between
+    `opening` (given the group's name) and `closing`."""
+    parts = []
     for group, options, _index in widget["optgroups"]:
         if group:
-            parts.append(f"\n  <div><label>{_text(group)}</label>")
-        parts.extend(f"<div>\n    {_input_option(option)}</div>" for option in options)
+            parts.append(opening.format(_text(group)))
+        parts.extend(each.format(write(option)) for option in options)
         if group:
-            parts.append("\n  </div>")
-    parts.append("\n</div>\n")
+            parts.append(closing)
     return "".join(parts)
 
 
