@@ -11,6 +11,19 @@ from functools import cache
 from django.apps import apps
 from django.db import connection
 
+# Every app of ours with tables: a request may write any of them, so a refused one is
+# checked against all (tests/test_snapshots.py fails when an app with models is missing).
+OUR_APPS = (
+    "schoolwell",
+    "support_team",
+    "transfers",
+    "concerns",
+    "community_links",
+    "self_report",
+    "trends",
+    "sso",
+)
+
 
 @cache
 def tables(labels: tuple[str, ...], also: tuple[str, ...] = ()) -> dict[str, str]:

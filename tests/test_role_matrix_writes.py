@@ -23,10 +23,9 @@ from tests.role_matrix.roles import LOGIN, ROLES, make_user
 from tests.role_matrix.routes import PREFIXES, ROUTES
 from tests.role_matrix.world import build_world, module_world
 from tests.role_matrix.writes import POST_READS, WRITE_ROUTES, route_name
-from tests.snapshots import changed, tables
+from tests.snapshots import OUR_APPS, changed, tables
 from tests.transfers.conftest import reauthenticated
 
-APPS = ("schoolwell", "support_team", "transfers", "concerns", "community_links", "self_report")
 # Rows a read writes by design: who read what (the access log), when a reporter last looked.
 READ_LOGS = {"accesslog", "historicalaccesslog", "statusseen"}
 
@@ -39,7 +38,7 @@ def world(django_db_setup, django_db_blocker):
 
 # Every table a route could write: the apps' own (history and link tables included) and
 # Wagtail's (a partner's proposal is a draft revision), by snapshot key.
-TABLES = tables(APPS, ("wagtailcore",))
+TABLES = tables(OUR_APPS, ("wagtailcore",))
 
 
 def snapshot() -> dict[str, object]:

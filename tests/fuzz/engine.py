@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from tests import snapshots
-from tests.snapshots import changed, tables
+from tests.snapshots import OUR_APPS, changed, tables
 
 MISSING = object()  # the field is left out of the post
 FORM = "application/x-www-form-urlencoded"
@@ -118,7 +118,6 @@ def encoded(body) -> str:
 
 # Rows a read writes by design (the access log, who is looking), and tables no form writes.
 NOT_WRITES = {"accesslog", "historicalaccesslog", "statusseen", "trendsrollup"}
-APPS = ("schoolwell", "support_team", "concerns", "community_links", "self_report")
 
 
 def snapshot(also: tuple[str, ...] = ()) -> dict:
@@ -130,7 +129,7 @@ def snapshot(also: tuple[str, ...] = ()) -> dict:
 
 @functools.cache
 def _written(also: tuple[str, ...]) -> dict[str, str]:
-    return {key: table for key, table in tables(APPS, also).items() if key not in NOT_WRITES}
+    return {key: table for key, table in tables(OUR_APPS, also).items() if key not in NOT_WRITES}
 
 
 def refused(response) -> bool:
