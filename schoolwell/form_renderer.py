@@ -6,12 +6,20 @@ time went to widgets. This renderer writes the common widgets (inputs, text area
 checkbox and radio lists) and field labels directly, and hands every other template to the
 template engine, as it does any widget whose options use a template of their own.
 tests/schoolwell/test_form_renderer.py holds it to the templates' output, odd values included.
+
+A writer that fails on a context it should know (an error, not `Unusual`) hands the widget to
+its template too, so the person gets their page, and logs a warning: the suite fails on it,
+and production says so instead of only running slower.
 """
+
+import logging
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
+
+logger = logging.getLogger(__name__)
 
 WIDGETS = "django/forms/widgets/"
 INPUTS = frozenset(
@@ -39,8 +47,10 @@ class FormRenderer(DjangoTemplates):
         if write is not None:
             try:
                 return write(context).strip()
-            except (Unusual, AttributeError, KeyError, TypeError):
+            except Unusual:
                 pass
+            except (AttributeError, KeyError, TypeError):
+                logger.warning("%s written by its template instead", template_name, exc_info=True)
         return super().render(template_name, context, request=request)
 
 
@@ -130,12 +140,13 @@ def _groups(widget: dict, opening: str, closing: str, each: str, write) -> str:
 
 
 def _label(context: dict) -> str:
-    """label.html, a field's label tag (its text arrives escaped)."""
+    """label.html, a field's label tag (its text arrives escaped). A group of radios or
+    checkboxes has a tag but no attributes (None: nothing for its label to point at)."""
     label = _text(context["label"])
     if not context["use_tag"]:
         return label
     tag = _text(context["tag"])
-    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{label}</{tag}>"
 
 
 def _widget(write):
