@@ -6,6 +6,7 @@ message saying what is missing; in a run that lists the marker in SCHOOLWELL_REQ
 it), a missing server is a failure, never a silent skip.
 """
 
+import logging
 import os
 import shutil
 
@@ -94,6 +95,29 @@ def pytest_runtest_setup(item):
         if marker in REQUIRED:
             pytest.fail(f"{marker} is required in this run (SCHOOLWELL_REQUIRE) but {reason}")
         pytest.skip(reason)
+
+
+class _Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_widget_fallbacks = _Collected()
+logging.getLogger("schoolwell.form_renderer").addHandler(_widget_fallbacks)
+
+
+@pytest.fixture(autouse=True)
+def _widgets_written_by_the_writer():
+    """Any page any test renders, the admin's included: a widget writer that broke on a
+    context (schoolwell/form_renderer.py) fails the test, though the page came out right."""
+    _widget_fallbacks.records.clear()
+    yield
+    broken = [record.getMessage() for record in _widget_fallbacks.records]
+    assert not broken, f"form_renderer fell back to the template: {broken}"
 
 
 @pytest.fixture(autouse=True)
