@@ -13,6 +13,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 import tests.quick_settings  # noqa: F401  (first: before tests/factories.py hashes)
 from schoolwell.models import Discipline, Role
@@ -118,6 +119,15 @@ def _widgets_written_by_the_writer():
     yield
     broken = [record.getMessage() for record in _widget_fallbacks.records]
     assert not broken, f"form_renderer fell back to the template: {broken}"
+
+
+@pytest.fixture(autouse=True)
+def _language_put_back():
+    """A request activates its language in the thread that serves it, and in a test that is
+    the worker's own thread: a Spanish request would leave the next test on that worker in
+    Spanish. Every test starts as the first did, in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
