@@ -121,7 +121,7 @@ def test_a_row_pushed_while_the_whole_queue_is_re_read_stays_on_the_screen(
         page.evaluate("document.getElementById('queue-rows').dataset.before = 'yes'")
         route, stale = held[0]
         route.fulfill(response=stale)  # the re-read, without the row
-        page.wait_for_function("!document.getElementById('queue-rows').dataset.before")
+        expect(page.locator("#queue-rows[data-before]")).to_have_count(0)  # re-read landed
         expect(row).to_have_count(1)
         expect(row).to_contain_text("Ines")
         assert still_the_same_document(page)

@@ -4,6 +4,7 @@ no chart's legend runs into its axis labels, and a selection whose every count i
 says so in words instead of drawing an empty axis."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
 from tests.trends.conftest import RANGE, build_world
@@ -42,10 +43,8 @@ def _page_scrolls_sideways(page) -> bool:
 
 def _open(page, query: str):
     page.goto(f"/trends/?{query}")
-    page.wait_for_function(  # plotly drew every chart the page holds
-        "Array.from(document.querySelectorAll('.trends-chart'))"
-        ".every(e => e.querySelector('.main-svg'))"
-    )
+    # plotly drew every chart the page holds
+    expect(page.locator(".trends-chart:not(:has(.main-svg))")).to_have_count(0)
     page.wait_for_timeout(300)  # plotly's responsive relayout after the first draw
 
 
