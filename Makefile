@@ -1,7 +1,8 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Everything else is a helper.
 # Python may keep compiled modules (__pycache__, ignored by git): a machine that sets
 # PYTHONDONTWRITEBYTECODE=1 otherwise compiles Django, pandas and the rest from source in every
-# process: each test worker, each server a test starts, each subprocess (about 4.5 s each).
+# process: each test worker, each server a test starts, each subprocess (about 5 s each,
+# bench/imports.py).
 unexport PYTHONDONTWRITEBYTECODE
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
