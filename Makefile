@@ -49,10 +49,6 @@ demo: seed staticfiles/.collected
 # The whole suite. CI runs exactly this, on the embedded default and on PostgreSQL + Redis.
 # One worker per core (pytest-xdist); each has its own test database and Redis database
 # (settings.py). TEST_WORKERS=0 runs in this process, e.g. to use a debugger.
-# Tests go to whichever worker is free, one at a time (--maxschedchunk 1), in the order
-# tests/conftest.py sorts them: in chunks, the three long migration tests, which sort
-# together, all went to one worker and ran one after another at the end of the run while the
-# other worker had nothing left.
 TEST_WORKERS ?= auto
 # Locally each worker keeps its SQLite test database (var/test.sqlite3_gw0, ...) and the
 # next run reuses it instead of migrating again (about a minute, tests/reused_db.py); a run
@@ -69,7 +65,7 @@ TEST_DB_ARGS = --reuse-db $(shell mkdir -p var; \
 endif
 endif
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) --maxschedchunk 1 $(TEST_DB_ARGS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(TEST_DB_ARGS) $(PYTEST_ARGS)
 
 demo-code: install
 	@$(PY) manage.py demo_totp
