@@ -26,6 +26,11 @@ from tests.reused_db import (  # noqa: F401
     pristine_database,
 )
 
+# The app moves' checks live beside their apps' tests (tests/test_app_moves.py runs them).
+pytest.register_assert_rewrite(
+    "tests.schoolwell.catalogue_move", "tests.transfers.app_move", "tests.trends.app_move"
+)
+
 REQUIRED = {m.strip() for m in os.environ.get("SCHOOLWELL_REQUIRE", "").split(",") if m.strip()}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
