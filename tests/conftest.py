@@ -17,7 +17,7 @@ from django.utils import translation
 
 import tests.quick_settings  # noqa: F401  (first: before tests/factories.py hashes)
 from schoolwell.models import Discipline, Role
-from tests import template_db
+from tests import quick_flush, template_db
 from tests.factories import SchoolFactory, enrolled_student, member
 from tests.hypothesis_profiles import profile_name  # noqa: F401  (loads the profile first)
 from tests.reused_db import (  # noqa: F401
@@ -67,6 +67,7 @@ def _django_group(item) -> int:
 
 
 def pytest_configure(config):
+    quick_flush.install()
     template_db.start(config)
 
 
