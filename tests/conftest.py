@@ -79,9 +79,9 @@ def pytest_collection_modifyitems(items):
     # Browser tests last: Playwright's event loop must not be alive while others run. Tests
     # without the database first: they run while the run's template database is built
     # (tests/template_db.py), on a core that would otherwise wait; the database ones then
-    # keep pytest-django's order. A test marked long (a migration test takes 30 s) starts
-    # first within its group: last, it would keep one worker busy while the other has
-    # nothing left to run.
+    # keep pytest-django's order. A test marked long (the app-move test takes about a
+    # minute) starts first within its group: last, it would keep one worker busy while the
+    # other has nothing left to run.
     items.sort(
         key=lambda item: (
             item.get_closest_marker("browser") is not None,
