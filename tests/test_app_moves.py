@@ -1,5 +1,5 @@
-"""Three models moved between apps with migrations that keep existing rows: the transfers out of
-support_team (tests/transfers/app_move.py), the trends out of the core
+"""Three sets of models moved between apps with migrations that keep existing rows: the transfers
+out of support_team (tests/transfers/app_move.py), the trends out of the core
 (tests/trends/app_move.py) and the need categories and service catalogue into the core
 (tests/schoolwell/catalogue_move.py). Each writes rows through its models as they were before
 its move and reads them after it, with the same keys and the content types relabelled.
